@@ -1,0 +1,72 @@
+# newsdesk: `make briefing` installs everything and writes a briefing from data/; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DATA ?= data
+OUT ?= reports/briefing
+# Annotation cache inside the project (git-ignored), shared by notebooks, briefings and tests.
+export NEWSDESK_CACHE_DIR ?= $(CURDIR)/.cache/newsdesk
+
+.DEFAULT_GOAL := help
+.PHONY: help install briefing test lint eval eval-check lab notebooks sync bench clean reproduce
+
+## help       list the targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+## install    create .venv with the pinned packages and the spaCy model
+install: $(STAMP)
+
+## briefing   install, then run every notebook on DATA (default data/) into OUT (default reports/briefing)
+briefing: install
+	$(BIN)/newsdesk briefing --data $(DATA) --out $(OUT)
+
+## test       ruff, unit tests, nbval over notebooks/ and the evaluation gate (what CI runs)
+test: install lint
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
+	$(BIN)/python bench/run_evals.py --check
+
+## eval       run the evaluation kits and write their figures into README.md (fails on a drop > 0.01)
+eval: install
+	$(BIN)/python bench/run_evals.py --write
+
+## eval-check run the evaluation kits and fail if a figure fell > 0.01 below README.md's table
+eval-check: install
+	$(BIN)/python bench/run_evals.py --check
+
+## lint       ruff over lib/, tests/ and bench/
+lint: install
+	$(BIN)/ruff check lib tests bench
+
+## lab        open JupyterLab on notebooks/ in the project environment
+lab: install
+	$(BIN)/jupyter lab notebooks
+
+## notebooks  re-execute every notebook in place (refreshes the outputs nbval compares)
+notebooks: install
+	$(BIN)/jupytext --sync notebooks/[0-9]*.ipynb
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9]*.ipynb
+
+## sync       sync notebooks with their paired .py (percent) files after editing either
+sync: install
+	$(BIN)/jupytext --sync notebooks/[0-9]*.ipynb
+
+## bench      annotation benchmark (prints figures; not a test)
+bench: install
+	$(BIN)/python bench/bench_annotate.py
+
+## clean      remove generated reports and caches
+clean:
+	rm -rf reports .cache
+
+## reproduce  wipe generated output and rebuild the briefing from scratch
+reproduce: clean briefing

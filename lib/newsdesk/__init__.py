@@ -1,0 +1,45 @@
+"""newsdesk: compare how news outlets cover one story.
+
+The public surface is small: ``load_corpus`` for a folder of article dumps, ``nlp`` for the shared
+spaCy pipeline, and text-level functions added by later modules.
+"""
+
+from .corpus import Corpus, load_corpus
+from .pipeline import nlp
+from .problems import CorpusError, Problem
+from .strip import Stripped, strip
+
+__all__ = [
+    "Corpus",
+    "CorpusError",
+    "Problem",
+    "Stripped",
+    "__version__",
+    "infer_published",
+    "load_corpus",
+    "nlp",
+    "quoted_terms",
+    "quotes",
+    "strip",
+    "timexes",
+]
+__version__ = "0.1.0"
+
+# Text-level functions whose modules load on first use (module name, attribute).
+_LAZY = {
+    "quotes": ("quotations", "quotes"),
+    "quoted_terms": ("quotations", "quoted_terms"),
+    "timexes": ("temporal", "timexes"),
+    "infer_published": ("pubdate", "infer_published"),
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        module, attribute = _LAZY[name]
+        value = getattr(import_module(f".{module}", __name__), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

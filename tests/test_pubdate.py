@@ -1,0 +1,99 @@
+"""newsdesk.infer_published: publication dates from raw dumps (the seeds and texts written here)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from spacy.language import Language
+
+import newsdesk
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nlp() -> Language:
+    """Load the shared pipeline once for this module."""
+    return newsdesk.nlp()
+
+
+def seed_text(prefix: str) -> str:
+    return next(p for p in SEEDS if p.name.startswith(prefix)).read_text(encoding="utf-8")
+
+
+def test_seed_001_weekday_and_caption() -> None:
+    # Caption: March 27, 2025 (a Thursday); "confirmed on Friday" (past) -> Friday 28 March;
+    # the visit that "will" run from March 31 is still to come, which agrees.
+    date, source, confidence = newsdesk.infer_published(seed_text("001"))
+    assert date == dt.date(2025, 3, 28)
+    assert source == "weekday+absolute date"
+    assert 0.5 <= confidence < 0.9
+
+
+@pytest.mark.parametrize("prefix", ["000", "002", "003", "004"])
+def test_seeds_without_a_full_date_are_not_guessed(prefix: str) -> None:
+    # 000: only "February 2022" and a "2027" in the related headlines; 002-004: weekdays and months
+    # without any year (their known dates need world knowledge the text lacks).
+    date, source, confidence = newsdesk.infer_published(seed_text(prefix))
+    assert date is None and source == "none" and confidence <= 0.2
+
+
+def test_dateline_with_year() -> None:
+    text = "World\nBEIJING, March 28, 2025 (Reuters) - China and Russia confirmed the visit on Friday.\n"
+    assert newsdesk.infer_published(text) == (dt.date(2025, 3, 28), "dateline", 0.9)
+
+
+def test_dateline_borrows_the_year() -> None:
+    text = (
+        "BEIJING, March 28 (Reuters) - China said talks with France held on March 27, 2025 were useful.\n"
+        "The foreign minister will travel to Moscow next week.\n"
+    )
+    date, source, confidence = newsdesk.infer_published(text)
+    assert (date, source) == (dt.date(2025, 3, 28), "dateline+absolute date")
+    assert 0.5 <= confidence < 0.9
+
+
+def test_byline() -> None:
+    text = (
+        "Home | World | Asia\n"
+        "China welcomes improved Russia-US ties\n"
+        "Published: 18 Aug 2025\n"
+        "By Staff Writer\n\n"
+        "China welcomed the Alaska summit held on Friday, a spokesperson said on Monday.\n"
+    )
+    assert newsdesk.infer_published(text) == (dt.date(2025, 8, 18), "byline", 0.9)
+
+
+def test_related_headline_dates_are_not_evidence() -> None:
+    text = (
+        "Ministers met in Brussels on Thursday, officials said, and will meet again next month.\n\n"
+        "Related\n"
+        "Europe to Take Over NATO Defense Burden by 2027\n"
+        "Summit Set for March 3, 2027 in Brussels\n"
+        "Leaders Agree New Trade Pact Amid Rising Tensions\n"
+    )
+    assert newsdesk.infer_published(text) == (None, "none", 0.0)
+    dated = (
+        "The agreement was signed on March 27, 2025, officials said on Thursday.\n\n"
+        + text.split("\n\n", 1)[1]
+    )
+    date, source, _ = newsdesk.infer_published(dated)
+    assert date == dt.date(2025, 3, 27) and source == "weekday+absolute date"
+
+
+def test_caption_date_alone_is_a_weak_lower_bound() -> None:
+    text = (
+        "The minister spoke to reporters after the meeting.\n"
+        "The minister at a press conference in Paris on March 27, 2025. (Source: Getty Images)\n"
+        "He said the talks had been useful.\n"
+    )
+    date, _, confidence = newsdesk.infer_published(text)
+    assert date == dt.date(2025, 3, 27) and confidence < 0.5
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "\x00\x00", "Friday " * 3000, "March 31 " * 2000])
+def test_never_raises(text: str) -> None:
+    date, source, confidence = newsdesk.infer_published(text)
+    assert date is None or isinstance(date, dt.date)
+    assert isinstance(source, str) and 0.0 <= confidence <= 1.0

@@ -1,0 +1,240 @@
+"""Tests of newsdesk.strip on the seed articles and on generated text."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import newsdesk
+from newsdesk.strip import DROP_REASONS, REASONS, Stripped
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _seed(prefix: str) -> str:
+    return next((DATA / "articles").glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seeds() -> dict[str, Stripped]:
+    return {p: newsdesk.strip(_seed(p)) for p in ("000", "001", "002", "003", "004")}
+
+
+def _norm(text: str) -> str:
+    """White space runs (the seeds use no-break spaces) as one space."""
+    return " ".join(text.split())
+
+
+def _rows(result: Stripped, start: str) -> list[tuple[bool, str]]:
+    """(kept, reason) of every line that starts with ``start`` (white space normalised)."""
+    df = result.lines
+    hits = [(bool(k), str(r)) for t, k, r in zip(df["text"], df["kept"], df["reason"], strict=True)
+            if _norm(t).startswith(_norm(start))]
+    assert hits, f"no line starts with {start!r}"
+    return hits
+
+
+def _dropped(result: Stripped, start: str, reason: str) -> None:
+    assert _rows(result, start) == [(False, reason)] * len(_rows(result, start))
+    assert _norm(start) not in _norm(result.body)
+
+
+def _kept(result: Stripped, start: str) -> None:
+    assert all(row == (True, "body") for row in _rows(result, start)), _rows(result, start)
+    assert _norm(start) in _norm(result.body)
+
+
+# ---------------------------------------------------------------- the vocabulary and the frame
+def test_reason_vocabulary() -> None:
+    expected = {
+        "share-bar", "read-more", "related-headlines", "caption", "byline-metadata", "comment-form",
+        "navigation", "contact", "duplicate-paragraph", "fragment", "repeated-across-site",
+    }
+    assert expected == set(DROP_REASONS)
+    assert set(REASONS) == expected | {"body", "title", "blank"}
+
+
+def test_lines_frame_maps_back_to_the_input(seeds: dict[str, Stripped]) -> None:
+    text = _seed("002")
+    df = seeds["002"].lines
+    assert list(df.columns) == ["line_no", "start", "end", "text", "kept", "reason", "score"]
+    assert list(df["line_no"]) == list(range(1, len(text.split("\n")) + 1))
+    for start, end, line in zip(df["start"], df["end"], df["text"], strict=True):
+        assert text[start:end] == line
+    assert set(df["reason"]) <= set(REASONS)
+    blank = df["text"].str.strip() == ""
+    assert (df.loc[blank, "reason"] == "blank").all()
+    assert df.loc[~blank, "score"].between(0, 1).all()
+    body = df[df["kept"] & (df["reason"] != "title")]
+    assert "\n".join(body["text"]) == seeds["002"].body
+
+
+# ---------------------------------------------------------------- the seed articles
+def test_seed_000_related_headlines_dropped(seeds: dict[str, Stripped]) -> None:
+    r = seeds["000"]
+    _kept(r, "Chinese Foreign Minister Wang Yi expressed optimism over the recent diplomatic thaw")
+    _kept(r, "The Kremlin confirmed that Wang will meet President Putin")
+    _kept(r, '"Russia and the U.S. have taken the first step toward normalizing relations')
+    for headline in (
+        "Supreme Court to Review Legality of Trump",
+        "U.S. Urges Europe to Take Over Majority of NATO Defense Burden by 2027",
+        "Honduran Election Deadlock Continues as U.S. Attention Intensifies",
+    ):
+        _dropped(r, headline, "related-headlines")
+    assert r.body.rstrip().endswith("have a duty to safeguard international peace and development.”")
+
+
+def test_seed_001_metadata_and_repeated_paragraphs(seeds: dict[str, Stripped]) -> None:
+    r = seeds["001"]
+    assert r.title == "Chinese Foreign Minister Will Visit Russia to Discuss Ukraine Peace Push"
+    for line in ("Category", "3 min read", "Authors"):
+        _dropped(r, line, "byline-metadata")
+    # the repeated sentence: first copy kept, second dropped; the near copy with the typo dropped
+    assert _rows(r, "The visit underscores continued high-level engagement") == [
+        (True, "body"),
+        (False, "duplicate-paragraph"),
+    ]
+    _dropped(r, "China itslef claims neutrality", "duplicate-paragraph")
+    _kept(r, "China claims neutrality in the war against Ukraine")
+    _kept(r, "On February 28, Russian Security Council Secretary Sergei Shoigu traveled to")
+    _kept(r, "In related news, Chair of the NATO Military Committee")
+    assert _norm(r.body).count("The visit underscores continued high-level engagement") == 1
+
+
+def test_seed_002_share_read_also_photo_comment_form(seeds: dict[str, Stripped]) -> None:
+    r = seeds["002"]
+    _dropped(r, "GEOPOLITIKI.COM – Share the news with your friends!", "share-bar")
+    _dropped(r, "READ ALSO: British FM Liz Truss tagged a Greek singer", "read-more")
+    _dropped(r, "PHOTO: Wang Yi, Ministro de Relaciones Exteriores de China", "caption")
+    _dropped(r, "Please enter your comment!", "comment-form")
+    _dropped(r, "Please enter your name here", "comment-form")
+    _kept(r, "On Monday, China reaffirmed, at least verbally, its strong ties with Russia")
+    _kept(r, "Wang Yi said China would be willing to mediate in such negotiations.")
+    _kept(r, "“Our cooperation not only serves the interests of both peoples")
+
+
+def test_seed_003_bullets_and_subheadings_kept(seeds: dict[str, Stripped]) -> None:
+    r = seeds["003"]
+    text = _seed("003")
+    bullets = [line for line in text.split("\n") if line.startswith("  • ")]
+    assert len(bullets) == 9
+    body_lines = r.body.split("\n")
+    for line in bullets:  # kept verbatim, indentation and bullet included
+        assert line in body_lines
+    _kept(r, "Trump’s Frustration with Russian and Ukrainian Leaders")
+    _kept(r, "China’s Neutral Stance on Ukraine")
+    _kept(r, "A South Korean intelligence report from late February")
+    _dropped(r, "Share this article", "share-bar")
+    _dropped(r, "Prev Post", "navigation")
+    _dropped(r, "Next Post", "navigation")
+    _dropped(r, "Renault Group Strengthens Position in India", "related-headlines")
+
+
+def test_seed_004_caption_and_read_more(seeds: dict[str, Stripped]) -> None:
+    r = seeds["004"]
+    _dropped(r, "Foreign Ministry Spokesperson Mao Ning is seen here in an undated photo.", "caption")
+    _dropped(r, "Read more: Putin-Trump summit boosts multipolar world: Dugin", "read-more")
+    _dropped(r, "Read more: Rubio: US-China relationship is the century’s biggest challenge", "read-more")
+    _kept(r, "China welcomes the recent improvement in Russia-United States ties")
+    _kept(r, "Russia-US Summit in Alaska brings dialogue progress")
+    _kept(r, "Beijing reaffirmed its position that peace efforts should prioritize fairness")
+
+
+def test_short_body_lines_survive() -> None:
+    """A dateline, a one-line quote and a short paragraph inside an article are body."""
+    text = _seed("004").replace(
+        "Speaking at a briefing,",
+        "BEIJING, Aug 18 —\n\n“We welcome it.”\n\nIt was brief.\n\nSpeaking at a briefing,",
+    )
+    r = newsdesk.strip(text)
+    for line in ("BEIJING, Aug 18 —", "“We welcome it.”", "It was brief."):
+        _kept(r, line)
+
+
+# ---------------------------------------------------------------- properties
+_ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=400)
+_WORDS = "the a war of peace talks China said Monday . , “ ”".split()
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(["", "  ", "Share", "Read more: A story", "Home", "  • a bullet point.", "By Ann"]),
+        st.text(st.characters(codec="utf-8"), max_size=120),
+        st.lists(st.sampled_from(_WORDS), max_size=40).map(" ".join),
+    ),
+    max_size=60,
+).map("\n".join)
+_SEEDS = [_seed(p) for p in ("000", "001", "002", "003", "004")]
+_TEXTS = st.one_of(_LINES, _ANY_TEXT, st.sampled_from(_SEEDS))
+
+
+def _is_subsequence(part: list[str], whole: list[str]) -> bool:
+    it = iter(whole)
+    return all(any(x == y for y in it) for x in part)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXTS)
+def test_body_is_a_subsequence_of_the_input_lines(text: str) -> None:
+    r = newsdesk.strip(text)
+    assert isinstance(r.body, str)
+    if r.body:
+        assert _is_subsequence(r.body.split("\n"), text.split("\n"))
+    df = r.lines
+    titles = df[df["reason"] == "title"]
+    assert len(titles) == (r.title is not None)
+    if r.title is not None:
+        assert " ".join(titles["text"].iloc[0].split()) == r.title
+        body_rows = df[df["kept"] & (df["reason"] != "title")]
+        assert "\n".join(body_rows["text"]) == r.body
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXTS)
+def test_stripping_a_body_again_keeps_it(text: str) -> None:
+    body = newsdesk.strip(text).body
+    again = newsdesk.strip(body)
+    assert again.body == body
+    assert again.title is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(_ANY_TEXT, st.binary(max_size=200), st.none(), st.integers()))
+def test_no_input_raises(value: object) -> None:
+    r = newsdesk.strip(value)  # type: ignore[arg-type]
+    assert isinstance(r.body, str)
+    assert len(r.lines) >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "word " * 200_000,  # one 1,000,000-character line
+        "Read more: " * 90_000 + "x",
+        "(" * 1_000_000,
+        "\n" * 500_000,
+        "1:2 " * 250_000,
+        "....\n" * 200_000,
+    ],
+    ids=["words", "read-more", "parens", "newlines", "clock", "dots"],
+)
+def test_hostile_input_is_fast(text: str) -> None:
+    t0 = time.perf_counter()
+    r = newsdesk.strip(text)
+    assert time.perf_counter() - t0 < 5.0
+    assert isinstance(r.body, str)
+
+
+def test_ten_megabyte_dump_scales_linearly() -> None:
+    page = "\n".join(_seed(p) for p in ("000", "001", "002", "003", "004"))
+    small, big = page * 30, page * 600  # ~0.5 MB and ~9.5 MB
+    t0 = time.perf_counter()
+    newsdesk.strip(small)
+    t_small = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    r = newsdesk.strip(big)
+    t_big = time.perf_counter() - t0
+    assert t_big < 20 * t_small + 2.0  # 20x the text: linear, with room for noise
+    assert len(r.lines) == len(big.split("\n"))
