@@ -46,8 +46,8 @@ corpus
 # %% [markdown]
 # ## Articles
 #
-# One row per usable article: outlet and date as the manifest gives them, size in characters, and
-# the spaCy annotation's token, sentence and entity counts.
+# One row per usable article: outlet and date as the manifest gives them, size of the dump in
+# characters, and the token, sentence and entity counts of its stripped body.
 
 # %%
 overview = corpus.overview()
@@ -84,5 +84,5 @@ print(describe.corpus_finding(corpus.articles, corpus.problems))
 #
 # - Most seed articles state neither outlet nor date; the manifest's `note` column says how each filled
 #   cell was established. Per-outlet comparisons are thin with five articles.
-# - Counts here are over the raw dumps, before boilerplate stripping (notebook 01), so they include
-#   share bars, related headlines and other site chrome.
+# - `n_chars` counts the raw dumps, chrome included; tokens, sentences and entities count the
+#   stripped bodies (notebook 01 shows what stripping removed).
