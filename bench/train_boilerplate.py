@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clean-weight", type=float, default=0.5, help="weight of a page's clean copy")
     ap.add_argument("--bins", type=int, default=8, help="quantile bins per feature (1: linear only)")
     ap.add_argument("--lex-c", type=float, default=0.1, help="inverse L2 strength of the lexicon")
-    ap.add_argument("--min-sites", type=int, default=20, help="a lexicon word is used on this many sites")
+    ap.add_argument("--min-sites", type=int, default=10, help="a lexicon word is used on this many sites")
     ap.add_argument("--threshold", type=float, default=0.4, help="keep a line from this probability on")
     ap.add_argument("--also-thresholds", type=float, nargs="*", default=[], help="also cross-validate these")
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validated score (not the folds)")

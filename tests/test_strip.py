@@ -175,7 +175,7 @@ def _is_subsequence(part: list[str], whole: list[str]) -> bool:
     return all(any(x == y for y in it) for x in part)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXTS)
 def test_body_is_a_subsequence_of_the_input_lines(text: str) -> None:
     r = newsdesk.strip(text)
@@ -191,7 +191,7 @@ def test_body_is_a_subsequence_of_the_input_lines(text: str) -> None:
         assert "\n".join(body_rows["text"]) == r.body
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXTS)
 def test_stripping_a_body_again_keeps_it(text: str) -> None:
     body = newsdesk.strip(text).body

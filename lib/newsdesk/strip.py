@@ -1,10 +1,13 @@
 """Boilerplate stripping: keep the article lines of a plain-text page dump, drop the site chrome.
 
-``strip(text)`` classifies every line of a scraped dump. A two-pass line classifier (cheap line and
-neighbourhood features, then the same features plus the first pass's probabilities around each
-line) scores each line; a few high-precision rules (share bars, "Read more:" lines, captions,
-repeated paragraphs) overrule it. The result is stable: stripping the body again keeps every line.
-Each dropped line carries a reason from :data:`REASONS`.
+``strip(text)`` scores every line of a scraped dump with a two-pass line classifier (cheap line and
+neighbourhood features plus a learned word lexicon, then the same features plus the first pass's
+probabilities around each line), both passes additive logistic models read from
+``models/boilerplate.json`` (trained by ``bench/train_boilerplate.py``). A few high-precision rules
+overrule it (share bars, "Read more:" lines, captions, metadata, comment forms, repeated paragraphs,
+headline lists after the article). The body is then re-scored as it sits in the body until nothing
+more is dropped, so stripping a stripped body keeps it. Each dropped line carries a reason from
+:data:`REASONS`. All work is linear in the input: whole-document numpy passes, bounded regexes.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,18 +178,32 @@ def _rule_reasons(doc: sf.Lines, stats: sf.LineStats) -> np.ndarray:
     return out
 
 
-def _duplicates(stripped: list[str], keep: np.ndarray, stats: sf.LineStats, alone: np.ndarray) -> np.ndarray:
+def _duplicates(
+    stripped: list[str],
+    keep: np.ndarray,
+    stats: sf.LineStats,
+    alone: np.ndarray,
+    cache: dict[int, np.ndarray],
+) -> np.ndarray:
     """Later copies of paragraphs: kept lines of 8+ words, standing alone between blank lines and
-    ending a sentence, whose word triples nearly all occur in earlier kept lines."""
+    ending a sentence, whose word triples nearly all occur in earlier kept lines.
+
+    ``cache`` keeps each line's word hashes between calls on the same document."""
     dup = np.zeros(len(stripped), bool)
     n_words = stats.values[sf.STAT_ROW["n_words"]]
     idx = np.flatnonzero(keep & (n_words >= 3))
     if len(idx) < 2:
         return dup
-    words = [stripped[i][: _DUP_MAX_WORDS * 12].lower().split()[:_DUP_MAX_WORDS] for i in idx.tolist()]
-    lens = np.fromiter(map(len, words), np.int64, len(words))
-    h = np.fromiter(map(hash, chain.from_iterable(words)), np.int64, int(lens.sum()))
-    line = np.repeat(np.arange(len(words)), lens)
+    hashes = []
+    for i in idx.tolist():
+        found = cache.get(i)
+        if found is None:
+            words = stripped[i][: _DUP_MAX_WORDS * 12].lower().split()[:_DUP_MAX_WORDS]
+            found = cache[i] = np.fromiter(map(hash, words), np.int64, len(words))
+        hashes.append(found)
+    lens = np.fromiter(map(len, hashes), np.int64, len(hashes))
+    h = np.concatenate(hashes)
+    line = np.repeat(np.arange(len(hashes)), lens)
     if len(h) < 3:
         return dup
     with np.errstate(over="ignore"):
@@ -196,15 +212,17 @@ def _duplicates(stripped: list[str], keep: np.ndarray, stats: sf.LineStats, alon
     tri, tline = tri[same], line[:-2][same]
     _, first, inverse = np.unique(tri, return_index=True, return_inverse=True)
     seen = tline[first][inverse] < tline
-    total = np.bincount(tline, minlength=len(words))
-    share = np.bincount(tline, weights=seen, minlength=len(words)) / np.maximum(total, 1)
+    total = np.bincount(tline, minlength=len(hashes))
+    share = np.bincount(tline, weights=seen, minlength=len(hashes)) / np.maximum(total, 1)
     candidate = (share >= _DUP_SHARE) & (lens >= _DUP_MIN_WORDS) & (total > 0)
     candidate &= alone[idx] & (stats.values[sf.STAT_ROW["ends_term"]][idx] > 0)
     dup[idx[candidate]] = True
     return dup
 
 
-def _cleanup(doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.ndarray) -> bool:
+def _cleanup(
+    doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.ndarray, cache: dict[int, np.ndarray]
+) -> bool:
     """Drop repeated paragraphs and trailing headline lists from ``keep``; True if any was dropped.
 
     Both look at the kept lines as they sit in the body, so they see what a second strip would see.
@@ -216,7 +234,7 @@ def _cleanup(doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.nd
     gap = np.diff(positions, prepend=-2) > 1
     alone = np.zeros(len(keep), bool)
     alone[rows] = gap & np.r_[gap[1:], True]
-    dup = _duplicates(doc.stripped, keep, stats, alone)
+    dup = _duplicates(doc.stripped, keep, stats, alone, cache)
     keep &= ~dup
     reason[dup] = _R["duplicate-paragraph"]
     listed = _trailing_headlines(stats, keep)
@@ -359,10 +377,16 @@ def strip_with_model(text: str, model: Model) -> Stripped:
     doc = sf.split_lines(text)
     stats = sf.line_stats(doc, model.lexicon)
     keep, prob, reason, aux = _decide(doc, stats, model)
-    _cleanup(doc, stats, keep, reason)
+    cache: dict[int, np.ndarray] = {}
+    _cleanup(doc, stats, keep, reason, cache)
     title = _title(doc, keep, prob, reason, aux, model)
     if title >= 0:
-        keep[title] = False  # a kept headline leaves the body
+        # a kept headline leaves the body, and so do its kept copies just below it
+        copies = keep & (aux["ids"] == aux["ids"][title]) & (np.arange(len(keep)) <= title + _TITLE_TOP)
+        copies[title] = False
+        keep[copies] = False
+        reason[copies] = _R["duplicate-paragraph"]
+        keep[title] = False
     # Stabilise: the body must survive its own stripping, so score the body's lines again as they
     # sit in the body (a line's own statistics do not change, its surroundings do) and re-run the
     # clean-up until nothing more is dropped. Each round drops a line; a budget bounds the work.
@@ -376,7 +400,7 @@ def strip_with_model(text: str, model: Model) -> Stripped:
         budget -= len(rows)
         sub_keep = model.predict(stats.take(rows), positions)[0] >= model.threshold
         keep[rows[~sub_keep]] = False
-        if not _cleanup(doc, stats, keep, reason) and sub_keep.all():
+        if not _cleanup(doc, stats, keep, reason, cache) and sub_keep.all():
             break
     body_rows, body = _render(doc, doc.nonblank[keep])
     head = " ".join(doc.stripped[title].split()) if title >= 0 else None
@@ -434,10 +458,10 @@ def _title(
 ) -> int:
     """Index (among non-blank lines) of the headline, or -1.
 
-    A kept line near the top is the headline when the dropped lines vouch for it (it repeats a
-    dropped line, or sits in a dropped first line such as "Headline | Site", or is itself the first
-    line of a page that has chrome); otherwise the headline scorer picks among the dropped lines just
-    before the body. Every route needs a dropped line, so a stripped body never yields a title.
+    A kept line near the top is the headline when it repeats a dropped line above it or a line just
+    below it, sits in a dropped first line such as "Headline | Site", or is itself the first line of
+    a page that has chrome; otherwise the headline scorer picks among the dropped lines just before
+    the body. Only a page with a dropped line gets a title, so a stripped body never does.
     """
     kept = np.flatnonzero(keep)
     if len(kept) == 0 or keep.all():
@@ -455,6 +479,7 @@ def _title(
             continue
         if (
             ((ids[:i] == ids[i]) & ~keep[:i]).any()
+            or ((ids[i + 1 : i + 1 + _TITLE_TOP] == ids[i]) & keep[i + 1 : i + 1 + _TITLE_TOP]).any()
             or (i == 0 and not keep.all())
             or (not keep[0] and len(s) >= 8 and s.lower() in first_line)
         ):
