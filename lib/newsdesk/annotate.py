@@ -67,6 +67,11 @@ def _pipe_in_pieces(
             collected = []
 
 
+def parse(text: str, language: Language | None = None) -> Doc:
+    """Parse one text of any length with the shared pipeline (pieces of CHUNK_CHARS, joined)."""
+    return next(_pipe_in_pieces(language or nlp(), iter([text]), batch_size=1, n_process=1))
+
+
 def _to_bytes(doc: Doc) -> bytes:
     return DocBin(docs=[doc], store_user_data=False).to_bytes()
 
@@ -126,7 +131,7 @@ def _load_or_reparse(cache: DiskCache, namespace: str, key: str, text: str, lang
             if doc.text == text:
                 return doc
             logger.info("cache entry %s does not match its text; parsing again", key[:12])
-    doc = next(_pipe_in_pieces(language, iter([text]), batch_size=1, n_process=1))
+    doc = parse(text, language)
     cache.write(namespace, key, DOC_SUFFIX, _to_bytes(doc))
     return doc
 

@@ -211,11 +211,10 @@ def infer_published(text: str) -> tuple[dt.date | None, str, float]:
 
 
 def _parse(text: str) -> Doc | None:
-    """The shared pipeline's parse (for tense), or None for text it cannot take."""
+    """The shared pipeline's parse (for tense), or None if parsing fails."""
     try:
-        from .pipeline import nlp
+        from .annotate import parse
 
-        language = nlp()
-        return language(text) if len(text) <= language.max_length else None
+        return parse(text)
     except Exception:  # without a parse, tense falls back to cue words
         return None

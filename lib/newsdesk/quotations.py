@@ -30,6 +30,7 @@ import pandas as pd
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from .annotate import parse
 from .speakers import Resolved, SpeakerResolver, role_lexicon
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
@@ -1000,20 +1001,9 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype=object) for column in columns})
 
 
-def _parse(text: str) -> Doc:
-    from .annotate import split_for_parsing
-    from .pipeline import nlp
-
-    language = nlp()
-    pieces = split_for_parsing(text)
-    if len(pieces) == 1:
-        return language(text)
-    return Doc.from_docs(list(language.pipe(pieces)), ensure_whitespace=False)
-
-
 def quotes(text: str) -> pd.DataFrame:
     """Attributed quotations in ``text`` (parsed with ``newsdesk.nlp()``); see :func:`quotes_from_doc`."""
-    return quotes_from_doc(_parse(text))
+    return quotes_from_doc(parse(text))
 
 
 def quoted_terms_from_doc(doc: Doc) -> pd.DataFrame:
@@ -1053,4 +1043,4 @@ def quoted_terms_from_doc(doc: Doc) -> pd.DataFrame:
 
 def quoted_terms(text: str) -> pd.DataFrame:
     """Scare quotes and quoted terms in ``text``; see :func:`quoted_terms_from_doc`."""
-    return quoted_terms_from_doc(_parse(text))
+    return quoted_terms_from_doc(parse(text))

@@ -1689,8 +1689,8 @@ def timexes_from_doc(doc: Doc, published: Any = None, *, date_order: str = "MDY"
 def timexes(text: str, published: Any = None, *, date_order: str = "MDY") -> pd.DataFrame:
     """Temporal expressions in ``text``, normalised to TIMEX3 values against ``published``.
 
-    Parses ``text`` with ``newsdesk.nlp()`` (for tense) and calls :func:`timexes_from_doc`. Text the
-    model cannot take (longer than its ``max_length``) is tagged without a parse.
+    Parses ``text`` with ``newsdesk.nlp()`` (for tense; long texts in pieces) and calls
+    :func:`timexes_from_doc`.
     """
     if not isinstance(text, str):
         text = text.decode("utf-8", "replace") if isinstance(text, bytes | bytearray) else str(text or "")
@@ -1698,9 +1698,7 @@ def timexes(text: str, published: Any = None, *, date_order: str = "MDY") -> pd.
     order = _check_order(date_order)
     doc = None
     if text.strip() and g.HINT.search(text):
-        from .pipeline import nlp
+        from .annotate import parse
 
-        language = nlp()
-        if len(text) <= language.max_length:
-            doc = language(text)
+        doc = parse(text)
     return _frame(text, _extract(text, dct, order, doc))
