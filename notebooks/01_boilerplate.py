@@ -24,8 +24,9 @@
 # - Each line of each dump is scored by a line classifier (cheap line and neighbourhood features,
 #   two passes, trained on a public benchmark of scraped pages) and a few high-precision rules
 #   (share bars, "Read more:" lines, captions); every dropped line gets a reason from a fixed list.
-# - A paragraph that repeats an earlier one (at least 8 words, 60% of its word triples seen before) is
-#   kept once; the copy is dropped as `duplicate-paragraph`.
+# - A paragraph that repeats an earlier one (at least 8 words, 85% of its word triples seen before) is
+#   kept once; the copy is dropped as `duplicate-paragraph`. The bar is high because real articles
+#   repeat phrases on purpose (a standfirst echoed in the body).
 # - Near-duplicate articles (5-word shingles, Jaccard >= `duplicate_threshold`) are marked
 #   `duplicate_of` the earliest copy, so later counts can include or exclude them knowingly.
 # - A line that recurs in at least `min_articles` articles and `min_share` of an outlet's articles
