@@ -1,0 +1,41 @@
+"""Time ``newsdesk.strip`` on hostile input: prints seconds per case and the 10 MB / 0.5 MB ratio.
+
+Run: ``.venv/bin/python bench/bench_hostile.py``. Linear time means every case finishes in seconds and
+the ratio stays near 20 (the big dump is 20 times the small one).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import newsdesk
+
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt"))
+CASES = {
+    "one 1,000,000-character line": "word " * 200_000,
+    "90,000 'Read more:' on one line": "Read more: " * 90_000 + "x",
+    "1,000,000 open parentheses": "(" * 1_000_000,
+    "500,000 empty lines": "\n" * 500_000,
+    "250,000 clock-like tokens": "1:2 " * 250_000,
+    "200,000 lines of dots": "....\n" * 200_000,
+}
+
+
+def seconds(text: str) -> float:
+    start = time.perf_counter()
+    newsdesk.strip(text)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    for name, text in CASES.items():
+        print(f"{name:34s} {seconds(text):6.2f} s")
+    page = "\n".join(path.read_text(encoding="utf-8") for path in SEEDS)
+    small, big = seconds(page * 30), seconds(page * 600)
+    print(f"{'0.5 MB dump':34s} {small:6.2f} s")
+    print(f"{'10 MB dump':34s} {big:6.2f} s   ratio {big / small:.1f} for 20x the text")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,198 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 04 · How did each outlet frame the story?
+#
+# **Method**
+#
+# - Groups: an article's outlet comes from the manifest, else from its URL's site, else from the
+#   site's own chrome that stripping dropped (a site address such as "GEOPOLITIKI.COM", a copyright
+#   line, or chrome lines shared with one known outlet). An article whose outlet cannot be told is
+#   its own group, `(unknown: <article id>)`: unknown articles are compared one by one, never pooled.
+#   Groups with fewer than 3 articles are marked thin. Near-duplicate articles (notebook 01) are left
+#   out unless `include_duplicates` is set.
+# - Term choice, hedges and boosters: phrases from editable lexicons (`lexicons/*_terms.yaml` and
+#   `lexicons/hedges.yaml` beside the data, over newsdesk's defaults), matched on words and lemmas in
+#   the stripped bodies; shares within a question carry 95% Wilson intervals.
+# - Attribution verbs and voices: from the quotes of notebook 02; each verb's class (neutral,
+#   emphatic, contested, evaluative) and each speaker's affiliation come from editable tables
+#   (`lexicons/attribution_verbs.yaml`, `lexicons/affiliations.csv`).
+# - Distinctive terms: weighted log-odds ratios with an informative Dirichlet prior (Monroe, Colaresi
+#   and Quinn 2008), each group against all others, the prior being the pooled corpus; |z| >= 1.96
+#   marks a term as over- or under-used.
+# - Tone: VADER's compound score per sentence (-1 to +1), averaged per group and per named entity.
+
+# %% tags=["parameters"]
+data_dir = "../data"
+lexicon_dir = None
+include_duplicates = False
+max_groups = 9
+min_count = 5
+
+# %%
+import pandas as pd
+
+import newsdesk
+from newsdesk import framing, framing_charts, framing_report
+
+pd.set_option("display.max_colwidth", 110)
+pd.set_option("display.max_rows", 60)
+corpus = newsdesk.load_corpus(data_dir)
+inputs = framing.collect(corpus, lexicon_dir=lexicon_dir, include_duplicates=include_duplicates)
+articles = inputs.articles
+groups = framing_report.top_groups(articles, max_groups)
+print(framing_report.outlet_finding(articles, inputs.excluded_duplicates))
+if len(groups) < articles["group"].nunique():
+    print(f"Charts show the {len(groups)} largest of {articles['group'].nunique()} groups; tables show all.")
+print("Lexicons:", "; ".join(inputs.lexicon.sources))
+
+# %% [markdown]
+# ## Outlets: given and inferred
+
+# %%
+articles[["article_id", "group", "outlet_source", "outlet_evidence", "n_words", "thin"]]
+
+# %% [markdown]
+# ## Term choice: how the war, the peace efforts and the relation are named
+
+# %%
+terms = framing.term_table(inputs.matches, articles, inputs.lexicon)
+term_questions = [q for q in inputs.lexicon.questions if q not in ("hedges", "boosters")]
+for question in term_questions:
+    print(framing_report.term_finding(terms, question))
+
+# %% tags=["nbval-ignore-output"]
+framing_charts.term_choice(terms[terms["question"].isin(term_questions)], groups)
+
+# %%
+used = terms[terms["n_mentions"] > 0]
+used[["group", "question", "term", "n_mentions", "n_articles_using", "share", "share_low", "share_high",
+      "per_10k_words", "thin"]].round(3)
+
+# %% [markdown]
+# The sentences behind the counts (two per group and term):
+
+# %%
+framing.term_examples(inputs.matches[inputs.matches["question"].isin(term_questions)])
+
+# %% [markdown]
+# ## Attribution verbs: said, stressed, claimed
+
+# %%
+verbs = framing.verb_table(inputs.quotes, articles, inputs.verb_classes)
+classes = framing.verb_class_table(verbs)
+print(framing_report.verb_finding(classes))
+
+# %% tags=["nbval-ignore-output"]
+framing_charts.verb_classes(classes, groups)
+
+# %%
+verbs[verbs["verb_class"] != "neutral"][["group", "verb", "verb_class", "n_quotes", "group_quotes", "share"]].round(3)
+
+# %% [markdown]
+# ## Hedges and boosters
+
+# %%
+hedges = framing.hedge_table(inputs.matches, articles, inputs.lexicon)
+print(framing_report.hedge_finding(hedges))
+
+# %% tags=["nbval-ignore-output"]
+framing_charts.hedges(hedges, groups)
+
+# %%
+framing.term_examples(inputs.matches[inputs.matches["question"].isin(["hedges", "boosters"])], per_cell=1)
+
+# %% [markdown]
+# ## Whose voices appear
+
+# %%
+voiced = framing.voices(inputs.quotes, inputs.affiliations)
+voice_table = framing.voice_table(voiced, articles)
+print(framing_report.voice_finding(voice_table))
+
+# %% tags=["nbval-ignore-output"]
+framing_charts.voices(voice_table, groups)
+
+# %%
+voice_table.round(3)
+
+# %% [markdown]
+# Speakers with no affiliation rule (add them to `lexicons/affiliations.csv` beside the data):
+
+# %%
+voiced.loc[voiced["affiliation"] == "other", "speaker_name"].value_counts().head(15)
+
+# %% [markdown]
+# ## Distinctive terms per group
+
+# %%
+bodies = articles.merge(corpus.bodies()[["article_id", "body"]], on="article_id")
+key_terms = framing.keyness(bodies, "group", "body", min_count=min_count)
+print(framing_report.keyness_finding(key_terms))
+
+# %% tags=["nbval-ignore-output"]
+framing_charts.keyness_funnel(key_terms, groups) if len(key_terms) else "No terms to plot: see the finding above."
+
+# %%
+framing.top_distinctive(key_terms, per_group=8).round(2)
+
+# %% [markdown]
+# ## Tone
+
+# %%
+tones = framing.tone_table(inputs.sentences, articles)
+print(framing_report.tone_finding(tones))
+
+# %% tags=["nbval-ignore-output"]
+framing_charts.tone(tones, groups)
+
+# %%
+entities = framing.entity_tone(inputs.sentences)
+entities.round(3)
+
+# %% tags=["nbval-ignore-output"]
+framing_charts.entity_tone(entities, groups) if len(entities) else "No entity is named in two sentences."
+
+# %%
+framing.tone_examples(inputs.sentences)
+
+# %% [markdown]
+# ## Findings
+
+# %%
+for line in [
+    framing_report.outlet_finding(articles, inputs.excluded_duplicates),
+    *(framing_report.term_finding(terms, q) for q in term_questions),
+    framing_report.verb_finding(classes),
+    framing_report.hedge_finding(hedges),
+    framing_report.voice_finding(voice_table),
+    framing_report.keyness_finding(key_terms),
+    framing_report.tone_finding(tones),
+]:
+    print("-", line)
+
+# %% [markdown]
+# ## Caveats
+#
+# - Lexicon counts find words, not meanings: "conflict" in "conflict of interest" counts as naming the
+#   war. Read the example sentences before quoting a figure; extend the lexicons beside the data.
+# - Affiliations come from the speaker's name, role and organisation as the quotes notebook resolved
+#   them; a speaker resolved wrongly (or not at all) lands in the wrong voice or in "other".
+# - VADER was built for social media text. News prose is mostly neutral, diplomatic language is
+#   positive-sounding by convention ("fruitful talks"), and a sentence's score is not its tone toward
+#   any one entity in it. Treat tone as a rough signal and read the extreme sentences.
+# - With few articles per group, log-odds z-scores are shrunk towards zero by the pooled prior, and a
+#   single article's topic can dominate its group's distinctive terms.
