@@ -6,11 +6,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
 OUT ?= reports/briefing
+# More briefing options, e.g. BRIEFING_ARGS='--since 2025-03-01 --outlet GEOPOLITIKI --title "Week 14"'.
+BRIEFING_ARGS ?=
 # Annotation cache inside the project (git-ignored), shared by notebooks, briefings and tests.
 export NEWSDESK_CACHE_DIR ?= $(CURDIR)/.cache/newsdesk
+# Debian's Chromium, driven by Playwright in tests/test_browser.py (never a browser download).
+export NEWSDESK_CHROMIUM ?= /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help install briefing test lint eval eval-check lab notebooks sync bench clean reproduce
+.PHONY: help install browser briefing test lint eval eval-check lab notebooks sync bench clean reproduce
 
 ## help       list the targets
 help:
@@ -25,12 +29,18 @@ $(STAMP): pyproject.toml constraints.txt
 ## install    create .venv with the pinned packages and the spaCy model
 install: $(STAMP)
 
+## browser    install Debian's Chromium for the browser test (apt-get, as root; skipped when present)
+browser:
+	@if [ -x $(NEWSDESK_CHROMIUM) ]; then echo "chromium: $(NEWSDESK_CHROMIUM) present"; else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
+	fi
+
 ## briefing   install, then run every notebook on DATA (default data/) into OUT (default reports/briefing)
 briefing: install
-	$(BIN)/newsdesk briefing --data $(DATA) --out $(OUT)
+	$(BIN)/newsdesk briefing --data $(DATA) --out $(OUT) $(BRIEFING_ARGS)
 
 ## test       ruff, unit tests, nbval over notebooks/ and the evaluation gate (what CI runs)
-test: install lint
+test: install lint browser
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
 	$(BIN)/python bench/run_evals.py --check

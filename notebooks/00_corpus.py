@@ -27,11 +27,20 @@
 #   mark, mojibake, odd spaces, HTML) is listed under *Problems* with its file and line.
 # - Outlets and publication dates come from the manifest only; they are left empty where the text
 #   does not pin them down (notebook 03 infers missing dates, with a confidence).
+# - A briefing can select articles by publication date (`since`, `until`) and outlet (`outlets`).
+#   Articles without a date cannot be placed in a date window: they are kept unless
+#   `undated = "drop"`, and the selection line below says how many were kept or left out.
 # - Annotation uses spaCy's small English model; parses are cached by text hash and pipeline version,
 #   so a rerun parses nothing again. Articles detected as another language are reported, not parsed.
 
 # %% tags=["parameters"]
 data_dir = "../data"
+title = None  # report title (used by the briefing)
+since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
+until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
+outlets = None  # list of outlet names; None: every outlet
+undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
+export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 
 # %%
 import pandas as pd
@@ -40,7 +49,9 @@ import newsdesk
 from newsdesk import charts, describe
 
 pd.set_option("display.max_colwidth", 120)
-corpus = newsdesk.load_corpus(data_dir)
+corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+charts.use_corpus(corpus, export_dir=export_dir)
+print(corpus.selection)
 corpus
 
 # %% [markdown]
@@ -54,7 +65,7 @@ overview = corpus.overview()
 overview
 
 # %% tags=["nbval-ignore-output"]
-charts.article_lengths(overview)
+charts.show(charts.article_lengths(overview), "00_article_lengths")
 
 # %% [markdown]
 # ## Outlets and dates

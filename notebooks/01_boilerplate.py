@@ -35,6 +35,12 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+title = None  # report title (used by the briefing)
+since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
+until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
+outlets = None  # list of outlet names; None: every outlet
+undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
+export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 min_articles = 3
 min_share = 0.2
 min_group = 5
@@ -49,7 +55,9 @@ from newsdesk import boilerplate, charts
 
 pd.set_option("display.max_colwidth", 100)
 pd.set_option("display.max_rows", 200)
-corpus = newsdesk.load_corpus(data_dir)
+corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+charts.use_corpus(corpus, export_dir=export_dir)
+print(corpus.selection)
 settings = boilerplate.SiteSettings(
     min_articles=min_articles, min_share=min_share, min_group=min_group, duplicate_threshold=duplicate_threshold
 )
@@ -62,7 +70,7 @@ stripping = corpus.boilerplate(settings)
 boilerplate.article_summary(stripping)
 
 # %% tags=["nbval-ignore-output"]
-charts.stripping_by_reason(boilerplate.reason_counts(stripping.lines))
+charts.show(charts.stripping_by_reason(boilerplate.reason_counts(stripping.lines)), "01_stripping_by_reason")
 
 # %%
 print(boilerplate.stripping_finding(stripping))

@@ -32,6 +32,12 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+title = None  # report title (used by the briefing)
+since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
+until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
+outlets = None  # list of outlet names; None: every outlet
+undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
+export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 top_speakers = 15
 
 # %%
@@ -42,7 +48,9 @@ from newsdesk import charts, quote_report
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.max_rows", 200)
-corpus = newsdesk.load_corpus(data_dir)
+corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+charts.use_corpus(corpus, export_dir=export_dir)
+print(corpus.selection)
 quotes = corpus.quotes()
 
 # %% [markdown]
@@ -59,7 +67,7 @@ speakers = quote_report.speaker_counts(quotes, top=top_speakers)
 speakers
 
 # %% tags=["nbval-ignore-output"]
-charts.speaker_counts(speakers)
+charts.show(charts.speaker_counts(speakers), "02_speaker_counts")
 
 # %% [markdown]
 # ## Direct, partial and reported speech per outlet

@@ -38,6 +38,12 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+title = None  # report title (used by the briefing)
+since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
+until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
+outlets = None  # list of outlet names; None: every outlet
+undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
+export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 infer_all = True
 max_gap_days = 30
 
@@ -49,7 +55,9 @@ from newsdesk import charts, chronology
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.max_rows", 200)
-corpus = newsdesk.load_corpus(data_dir)
+corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+charts.use_corpus(corpus, export_dir=export_dir)
+print(corpus.selection)
 dates = chronology.publication_dates(corpus, infer="all" if infer_all else "missing")
 timexes = chronology.corpus_timexes(corpus, dates=dates)
 events = chronology.timeline(corpus, timexes=timexes, max_gap_days=max_gap_days)
@@ -79,7 +87,7 @@ chronology.timex_summary(timexes, dates)
 # day); crosses are mentions in conflict. The table below is the data behind the chart.
 
 # %% tags=["nbval-ignore-output"]
-charts.timeline(events)
+charts.show(charts.timeline(events), "03_timeline")
 
 # %%
 chronology.timeline_table(events)

@@ -37,20 +37,29 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
-lexicon_dir = None
+title = None  # report title (used by the briefing)
+since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
+until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
+outlets = None  # list of outlet names; None: every outlet
+undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
+export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
+lexicon_dir = None  # lexicons beside the data by default (<data_dir>/lexicons)
 include_duplicates = False
-max_groups = 9
+max_groups = 9  # groups shown in charts (tables show all)
+max_funnels = 3  # groups that get a distinctive-terms chart
 min_count = 5
 
 # %%
 import pandas as pd
 
 import newsdesk
-from newsdesk import framing, framing_charts, framing_report
+from newsdesk import charts, framing, framing_charts, framing_report
 
 pd.set_option("display.max_colwidth", 110)
 pd.set_option("display.max_rows", 60)
-corpus = newsdesk.load_corpus(data_dir)
+corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+charts.use_corpus(corpus, export_dir=export_dir)
+print(corpus.selection)
 inputs = framing.collect(corpus, lexicon_dir=lexicon_dir, include_duplicates=include_duplicates)
 articles = inputs.articles
 groups = framing_report.top_groups(articles, max_groups)
@@ -75,7 +84,9 @@ for question in term_questions:
     print(framing_report.term_finding(terms, question))
 
 # %% tags=["nbval-ignore-output"]
-framing_charts.term_choice(terms[terms["question"].isin(term_questions)], groups)
+for question in term_questions:
+    chart = framing_charts.term_choice(terms, groups, question)
+    charts.show(chart, framing_charts.chart_name("04_terms", question))
 
 # %%
 used = terms[terms["n_mentions"] > 0]
@@ -97,10 +108,11 @@ classes = framing.verb_class_table(verbs)
 print(framing_report.verb_finding(classes))
 
 # %% tags=["nbval-ignore-output"]
-framing_charts.verb_classes(classes, groups)
+charts.show(framing_charts.verb_classes(classes, groups), "04_verbs")
 
 # %%
-verbs[verbs["verb_class"] != "neutral"][["group", "verb", "verb_class", "n_quotes", "group_quotes", "share"]].round(3)
+not_neutral = verbs[verbs["verb_class"] != "neutral"]
+not_neutral[["group", "verb", "verb_class", "n_quotes", "group_quotes", "share"]].round(3)
 
 # %% [markdown]
 # ## Hedges and boosters
@@ -110,7 +122,7 @@ hedges = framing.hedge_table(inputs.matches, articles, inputs.lexicon)
 print(framing_report.hedge_finding(hedges))
 
 # %% tags=["nbval-ignore-output"]
-framing_charts.hedges(hedges, groups)
+charts.show(framing_charts.hedges(hedges, groups), "04_hedges")
 
 # %%
 framing.term_examples(inputs.matches[inputs.matches["question"].isin(["hedges", "boosters"])], per_cell=1)
@@ -124,7 +136,7 @@ voice_table = framing.voice_table(voiced, articles)
 print(framing_report.voice_finding(voice_table))
 
 # %% tags=["nbval-ignore-output"]
-framing_charts.voices(voice_table, groups)
+charts.show(framing_charts.voices(voice_table, groups), "04_voices")
 
 # %%
 voice_table.round(3)
@@ -144,7 +156,12 @@ key_terms = framing.keyness(bodies, "group", "body", min_count=min_count)
 print(framing_report.keyness_finding(key_terms))
 
 # %% tags=["nbval-ignore-output"]
-framing_charts.keyness_funnel(key_terms, groups) if len(key_terms) else "No terms to plot: see the finding above."
+funnel_groups = [group for group in groups if group in set(key_terms["group"])][:max_funnels]
+for group in funnel_groups:
+    chart = framing_charts.keyness_funnel(key_terms, group)
+    charts.show(chart, framing_charts.chart_name("04_distinctive", group))
+if not funnel_groups:
+    print("No terms to plot: see the finding above.")
 
 # %%
 framing.top_distinctive(key_terms, per_group=8).round(2)
@@ -157,14 +174,17 @@ tones = framing.tone_table(inputs.sentences, articles)
 print(framing_report.tone_finding(tones))
 
 # %% tags=["nbval-ignore-output"]
-framing_charts.tone(tones, groups)
+charts.show(framing_charts.tone(tones, groups), "04_tone")
 
 # %%
 entities = framing.entity_tone(inputs.sentences)
 entities.round(3)
 
 # %% tags=["nbval-ignore-output"]
-framing_charts.entity_tone(entities, groups) if len(entities) else "No entity is named in two sentences."
+if len(entities):
+    charts.show(framing_charts.entity_tone(entities, groups), "04_entity_tone")
+else:
+    print("No entity is named in two sentences of one group.")
 
 # %%
 framing.tone_examples(inputs.sentences)

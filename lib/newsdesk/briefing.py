@@ -1,20 +1,41 @@
-"""Run the numbered notebooks against a corpus with papermill and render them to HTML."""
+"""Run the numbered notebooks on a corpus with papermill and write a briefing folder.
+
+The folder holds the executed notebooks, ``report.html`` (every notebook on one offline page, see
+``newsdesk.report``), ``charts/`` (each chart as PNG, SVG and the CSV behind it, written by
+``newsdesk.charts.show``) and ``index.html`` linking them all.
+
+Every notebook's ``parameters`` cell declares the briefing parameters: ``data_dir``, ``title``,
+``since``, ``until``, ``outlets``, ``undated`` (the selection, see ``Corpus.select``) and
+``export_dir`` (set by the runner to ``<out>/charts``). A parameter no notebook declares is refused;
+a selection parameter that some notebook does not declare is refused too, so that every notebook
+covers the same articles.
+"""
 
 from __future__ import annotations
 
-import html
 import re
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .report import NotebookRun, build_index, build_report
+
 #: Notebooks are run in file-name order: ``00_corpus.ipynb``, ``01_boilerplate.ipynb`` ...
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}_[\w-]+\.ipynb$")
+#: Parameters that choose the articles: every notebook must take them.
+SELECTION_PARAMETERS = ("since", "until", "outlets", "undated")
+#: Parameters the runner sets itself, passed to the notebooks that declare them.
+RUNNER_PARAMETERS = ("data_dir", "export_dir")
+DEFAULT_TITLE = "newsdesk briefing"
+CHART_DIR = "charts"
+#: Files in ``<out>/charts`` that each run replaces.
+CHART_SUFFIXES = (".png", ".svg", ".csv")
+REPORT_NAME = "report.html"
 
 
 class BriefingError(RuntimeError):
-    """A notebook failed; the message names the notebook and the cell."""
+    """The briefing could not run, or a notebook failed (the message names the notebook and the cell)."""
 
 
 def default_notebooks_dir() -> Path:
@@ -32,11 +53,55 @@ def list_notebooks(folder: Path) -> list[Path]:
     return found
 
 
-def declared_parameters(notebook: Path) -> set[str]:
-    """Names assigned in the notebook's ``parameters`` cell."""
+def declared_parameters(notebook: Path) -> dict[str, str]:
+    """Names assigned in the notebook's ``parameters`` cell, with their default as written there."""
     import papermill
 
-    return set(papermill.inspect_notebook(str(notebook)))
+    return {name: str(info["default"]) for name, info in papermill.inspect_notebook(str(notebook)).items()}
+
+
+def check_parameters(given: dict[str, Any], declared: dict[Path, dict[str, str]]) -> None:
+    """Refuse parameters no notebook takes, and selection parameters that some notebook does not take."""
+    unknown = set(given) - set().union(*declared.values())
+    if unknown:
+        raise BriefingError(f"no notebook takes the parameter(s) {', '.join(sorted(unknown))}")
+    for notebook, names in declared.items():
+        missing = sorted(set(given) & set(SELECTION_PARAMETERS) - set(names))
+        if missing:
+            raise BriefingError(
+                f"{notebook.name} does not take the selection parameter(s) {', '.join(missing)}: every "
+                "notebook must declare them in its parameters cell, so that all cover the same articles"
+            )
+
+
+def effective_parameters(given: dict[str, Any], declared: dict[Path, dict[str, str]]) -> dict[str, str]:
+    """The briefing parameters as the notebooks ran with them: given values, else the notebooks' default."""
+    shown: dict[str, str] = {}
+    names = [*RUNNER_PARAMETERS[:1], "title", *SELECTION_PARAMETERS, *RUNNER_PARAMETERS[1:]]
+    for name in dict.fromkeys([*names, *given]):
+        if name in given:
+            shown[name] = repr(given[name])
+            continue
+        defaults = {params[name] for params in declared.values() if name in params}
+        if defaults:
+            shown[name] = " or ".join(sorted(defaults)) + " (notebook default)"
+    return shown
+
+
+def preview_selection(data_dir: Path, given: dict[str, Any]) -> str:
+    """Load the corpus once and apply the selection, so that a bad one fails before any notebook runs."""
+    from . import load_corpus
+
+    try:
+        corpus = load_corpus(data_dir).select(
+            since=given.get("since"),
+            until=given.get("until"),
+            outlets=given.get("outlets"),
+            undated=given.get("undated") or "keep",
+        )
+    except ValueError as exc:
+        raise BriefingError(f"selection: {exc}") from exc
+    return str(corpus.selection)
 
 
 def run_briefing(
@@ -47,11 +112,13 @@ def run_briefing(
     parameters: dict[str, Any] | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Path]:
-    """Execute every numbered notebook on ``data_dir``; write executed notebooks and HTML to ``out_dir``.
+    """Execute every numbered notebook on ``data_dir`` and write the briefing folder ``out_dir``.
 
-    Each notebook receives the parameters it declares (``data_dir`` always, as an absolute path).
-    Returns the written files. Raises BriefingError naming the notebook and cell that failed;
-    what was written before the failure is kept.
+    ``parameters`` (``title``, ``since``, ``until``, ``outlets``, ``undated`` or any a notebook
+    declares) are passed to the notebooks that declare them. Logs one line per notebook with its time.
+    A failing notebook does not stop the others; after the report and index are written, BriefingError
+    names each failed notebook and cell. Chart files of an earlier run in ``<out>/charts`` are removed
+    first. Returns the written files, ``index.html`` last.
     """
     import papermill
 
@@ -59,18 +126,25 @@ def run_briefing(
     if not data_dir.exists():
         raise BriefingError(f"data folder {data_dir} does not exist")
     out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
     notebooks = list_notebooks(Path(notebooks_dir) if notebooks_dir else default_notebooks_dir())
-    given = {"data_dir": str(data_dir), **(parameters or {})}
+    user = {k: v for k, v in (parameters or {}).items() if v is not None}
     declared = {nb: declared_parameters(nb) for nb in notebooks}
-    unknown = set(given) - set().union(*declared.values())
-    if unknown:
-        raise BriefingError(f"no notebook takes the parameter(s) {', '.join(sorted(unknown))}")
+    check_parameters({"data_dir": str(data_dir), **user}, declared)
+    selection = preview_selection(data_dir, user) if set(user) & set(SELECTION_PARAMETERS) else None
+    if selection:
+        log(f"selection: {selection}")
 
-    written: list[Path] = []
-    for notebook in notebooks:
+    out.mkdir(parents=True, exist_ok=True)
+    chart_dir = out / CHART_DIR
+    for stale in chart_dir.glob("*.*") if chart_dir.is_dir() else []:
+        if stale.suffix in CHART_SUFFIXES:  # charts of an earlier run would mix with this one's
+            stale.unlink()
+    given = {"data_dir": str(data_dir), "export_dir": str(chart_dir), **user}
+    runs: list[NotebookRun] = []
+    for position, notebook in enumerate(notebooks, start=1):
         target = out / notebook.name
         started = time.perf_counter()
+        error = None
         try:
             papermill.execute_notebook(
                 str(notebook),
@@ -79,37 +153,48 @@ def run_briefing(
                 cwd=str(notebook.parent),
                 progress_bar=False,
                 log_output=False,
+                # The kernel's own start-up warnings would drown the one progress line per notebook.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except papermill.PapermillExecutionError as exc:
-            written.append(target)
-            first_line = (exc.source or "").strip().splitlines()[0] if (exc.source or "").strip() else ""
-            raise BriefingError(
-                f"{notebook.name} failed in the cell starting `{first_line}` (execution count "
-                f"[{exc.exec_count}]): {exc.ename}: {exc.evalue} (partial output kept in {target})"
-            ) from exc
-        page = target.with_suffix(".html")
-        page.write_text(notebook_to_html(target), encoding="utf-8")
-        written += [target, page]
-        log(f"{notebook.name}: done in {time.perf_counter() - started:.1f} s")
-    index = out / "index.html"
-    index.write_text(_index_html([p for p in written if p.suffix == ".html"]), encoding="utf-8")
-    written.append(index)
+            error = _describe_failure(notebook, exc)
+        except Exception as exc:  # a kernel that died or did not start: report it, run the rest
+            error = f"{notebook.name} failed: {type(exc).__name__}: {exc}"
+        seconds = time.perf_counter() - started
+        runs.append(NotebookRun(notebook.name, target, seconds, error))
+        status = "done" if error is None else "FAILED"
+        log(f"[{position}/{len(notebooks)}] {notebook.name}: {status} in {seconds:.1f} s")
+
+    title = str(user.get("title") or DEFAULT_TITLE)
+    shown = effective_parameters(given, declared)
+    report = build_report(runs, out / REPORT_NAME, title=title, parameters=shown, selection=selection)
+    index = build_index(out, runs, title=title, report=report, chart_dir=chart_dir)
+    written = [run.path for run in runs if run.path.exists()]
+    written += sorted(chart_dir.iterdir()) if chart_dir.is_dir() else []
+    written += [report, index]
+    failed = [run for run in runs if not run.ok]
+    if failed:
+        raise BriefingError(
+            "; ".join(f"{run.error} (partial output kept in {run.path})" for run in failed)
+            + f". The other outputs are in {out}"
+        )
     return written
 
 
-def notebook_to_html(path: Path) -> str:
-    """Render an executed notebook as a standalone HTML page."""
-    import nbformat
-    from nbconvert import HTMLExporter
+def _describe_failure(notebook: Path, exc: Any) -> str:
+    """``"<notebook> failed in cell N, the cell starting `...` ([count]): Error: message"``."""
+    source = (exc.source or "").strip()
+    first_line = source.splitlines()[0] if source else ""
+    where = ""
+    try:
+        import nbformat
 
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(nbformat.read(path, as_version=4))
-    return body
-
-
-def _index_html(pages: list[Path]) -> str:
-    items = "\n".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem)}</a></li>' for p in pages)
+        cells = nbformat.read(notebook, as_version=4).cells
+        numbers = [i for i, c in enumerate(cells, start=1) if c.source.strip() == source]
+        where = f" cell {numbers[0]} of {len(cells)}," if numbers else ""
+    except (OSError, ValueError):
+        pass
     return (
-        "<!doctype html>\n<html><head><meta charset='utf-8'><title>newsdesk briefing</title></head>\n"
-        f"<body><h1>newsdesk briefing</h1>\n<ul>\n{items}\n</ul>\n</body></html>\n"
+        f"{notebook.name} failed in{where} the cell starting `{first_line}` (execution count "
+        f"[{exc.exec_count}]): {exc.ename}: {exc.evalue}"
     )

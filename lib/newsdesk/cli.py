@@ -1,35 +1,96 @@
-"""Command line: ``newsdesk briefing --data DIR --out DIR`` (also ``python -m newsdesk``)."""
+"""Command line: ``newsdesk briefing --data DIR --out DIR ...`` (also ``python -m newsdesk``).
+
+Each subcommand has an ``add_<name>_parser`` function that declares its options and a ``run_<name>``
+function that carries it out; ``build_parser`` and ``main`` only wire them together.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newsdesk", description="Compare how news outlets cover one story.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    briefing = commands.add_parser("briefing", help="run every notebook on a corpus and write a briefing")
+def _iso_date(value: str) -> str:
+    """argparse type: an ISO date (``2025-03-31``), returned as text for the notebooks."""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2025-03-31: {value!r}") from None
+
+
+def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
+    """``newsdesk briefing``: run every notebook on a corpus and write a briefing folder."""
+    briefing = commands.add_parser(
+        "briefing",
+        help="run every notebook on a corpus and write a briefing folder",
+        description="Run every numbered notebook on a corpus with papermill; write the executed notebooks, "
+        "one offline HTML report, every chart as PNG, SVG and CSV, and an index.html.",
+    )
     briefing.add_argument(
         "--data", required=True, help="corpus folder (articles.csv + text files, or just *.txt)"
     )
-    briefing.add_argument("--out", required=True, help="output folder for executed notebooks and HTML")
+    briefing.add_argument("--out", required=True, help="output folder of the briefing")
+    briefing.add_argument("--title", default=None, help="title of the report (default: newsdesk briefing)")
+    briefing.add_argument("--since", type=_iso_date, default=None, help="first publication date (YYYY-MM-DD)")
+    briefing.add_argument("--until", type=_iso_date, default=None, help="last publication date (YYYY-MM-DD)")
+    briefing.add_argument(
+        "--outlet",
+        dest="outlets",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="only articles from this outlet (repeat for several; case-insensitive)",
+    )
+    briefing.add_argument(
+        "--undated",
+        choices=("keep", "drop"),
+        default=None,
+        help="with --since/--until: keep (default) or drop articles without a publication date",
+    )
     briefing.add_argument(
         "--notebooks", default=None, help="notebook folder (default: the project's notebooks/)"
     )
+    briefing.set_defaults(run=run_briefing_command)
+
+
+def run_briefing_command(args: argparse.Namespace) -> int:
+    """Carry out ``newsdesk briefing``; 0 on success, 1 with the error on stderr."""
+    from .briefing import BriefingError, run_briefing
+
+    parameters = {
+        "title": args.title,
+        "since": args.since,
+        "until": args.until,
+        "outlets": args.outlets,
+        "undated": args.undated,
+    }
+    try:
+        written = run_briefing(args.data, args.out, notebooks_dir=args.notebooks, parameters=parameters)
+    except BriefingError as exc:
+        print(f"newsdesk briefing: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"briefing written to {written[-1].parent} (open index.html or report.html)")
+    return 0
+
+
+#: One function per subcommand that adds its parser (and sets ``run``).
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_briefing_parser,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``newsdesk`` parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="newsdesk", description="Compare how news outlets cover one story.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsdesk`` command."""
     args = build_parser().parse_args(argv)
-    if args.command == "briefing":
-        from .briefing import BriefingError, run_briefing
-
-        try:
-            written = run_briefing(args.data, args.out, notebooks_dir=args.notebooks)
-        except BriefingError as exc:
-            print(f"newsdesk briefing: error: {exc}", file=sys.stderr)
-            return 1
-        print(f"briefing written to {written[-1].parent} (open index.html)")
-    return 0
+    return args.run(args)

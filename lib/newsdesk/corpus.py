@@ -6,8 +6,9 @@ what was repaired), or in both. Nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from .cache import DiskCache, content_hash
 from .language import MIN_CONFIDENCE, detect_language
 from .manifest import MANIFEST_NAME, ManifestRow, parse_published, read_manifest
 from .problems import CorpusError, Problem, problems_frame
+from .selection import Selection, select_articles
 from .textfile import MAX_BYTES, read_article_file
 
 ARTICLE_COLUMNS = [
@@ -52,6 +54,8 @@ class Corpus:
     problems: pd.DataFrame
     root: Path
     cache: DiskCache = field(default_factory=DiskCache)
+    #: How this corpus was chosen from a larger one (``select``); None when loaded whole.
+    selection: Selection | None = None
     _stripping: dict[SiteSettings, CorpusStripping] = field(default_factory=dict, init=False, repr=False)
 
     def __len__(self) -> int:
@@ -61,6 +65,29 @@ class Corpus:
         errors = int((self.problems["severity"] == "error").sum())
         warnings = len(self.problems) - errors
         return f"<Corpus {len(self)} articles, {errors} error(s), {warnings} warning(s)>"
+
+    def select(
+        self,
+        *,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        outlets: str | Iterable[str] | None = None,
+        undated: str = "keep",
+    ) -> Corpus:
+        """The articles published ``since``..``until`` (inclusive ISO dates) by ``outlets``, as a new Corpus.
+
+        Dates are the manifest's ``published_date``. With a date window, articles without a date are
+        kept (``undated="keep"``) or dropped (``"drop"``); ``.selection`` records the rule and the counts
+        (``str(corpus.selection)`` is a sentence). Problems of articles left out are left out too;
+        problems of files that could not be loaded stay. Raises ValueError for an unknown outlet, a bad
+        date or a selection that leaves no article.
+        """
+        articles, selection = select_articles(
+            self.articles, since=since, until=until, outlets=outlets, undated=undated
+        )
+        left_out = set(self.articles["article_id"]) - set(articles["article_id"])
+        problems = self.problems[~self.problems["article_id"].isin(left_out)].reset_index(drop=True)
+        return Corpus(articles, problems, self.root, cache=self.cache, selection=selection)
 
     @property
     def annotatable(self) -> pd.DataFrame:

@@ -6,6 +6,8 @@ show (the largest ones); tooltips carry the counts behind every share.
 
 from __future__ import annotations
 
+import re
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -19,36 +21,30 @@ FUNNEL_LABELS = 6
 FUNNEL_POINTS = 400
 
 
-def term_choice(terms: pd.DataFrame, groups: list[str]) -> alt.FacetChart:
-    """Heat map per question: rows are groups, columns terms, colour the term's share, text the count."""
-    data = terms[terms["group"].isin(groups)][
+def term_choice(terms: pd.DataFrame, groups: list[str], question: str) -> alt.LayerChart:
+    """Heat map for one question: rows are groups, columns terms, colour the term's share, text the count."""
+    rows = terms[terms["group"].isin(groups) & (terms["question"] == question)]
+    data = rows[
         ["group", "question_title", "term", "n_mentions", "question_mentions", "share", "share_low",
          "share_high", "per_10k_words", "n_articles"]
     ].fillna({"share": 0.0})  # fmt: skip
-    base = alt.Chart(data).encode(
-        x=alt.X("term:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+    title = rows["question_title"].iloc[0] if len(rows) else question
+    base = alt.Chart(data, title=f"{title} (count in each cell)").encode(
+        x=alt.X("term:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160, grid=False)),
         y=alt.Y("group:N", title=None, sort=groups, axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect().encode(
-        color=alt.Color("share:Q", title="share", scale=alt.Scale(scheme="blues")),
+        color=alt.Color("share:Q", title="share", scale=alt.Scale(scheme="blues", domain=[0, 1])),
         tooltip=["group", "term", "n_mentions", "question_mentions",
                  alt.Tooltip("share:Q", format=".0%"), alt.Tooltip("share_low:Q", format=".0%"),
                  alt.Tooltip("share_high:Q", format=".0%"), alt.Tooltip("per_10k_words:Q", format=".1f"),
                  "n_articles"],
     )  # fmt: skip
-    labels = base.mark_text(fontSize=10).encode(
+    labels = base.mark_text(fontSize=11).encode(
         text="n_mentions:Q",
         color=alt.condition("datum.share > 0.5", alt.value("white"), alt.value("black")),
     )
-    return (
-        alt.layer(cells, labels, data=data)
-        .properties(width=alt.Step(70), height=alt.Step(22))
-        .facet(
-            row=alt.Row("question_title:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left"))
-        )
-        .resolve_scale(x="independent")
-        .properties(title="Term choice per group (count in each cell)")
-    )
+    return alt.layer(cells, labels)
 
 
 def _stacked_shares(data: pd.DataFrame, groups: list[str], *, category: str, count: str, title: str,
@@ -95,18 +91,22 @@ def hedges(hedge_table: pd.DataFrame, groups: list[str]) -> alt.Chart:
     return alt.layer(rules, points)
 
 
-def keyness_funnel(table: pd.DataFrame, groups: list[str]) -> alt.FacetChart:
-    """z-score against how often a term occurs, one panel per group; the most distinctive are named."""
-    data = table[table["group"].isin(groups)].copy()
-    data["total"] = data.groupby("term")["count"].transform("sum")
+def keyness_funnel(table: pd.DataFrame, group: str) -> alt.LayerChart:
+    """One group against the rest: each term's z-score against how often it occurs in the corpus.
+
+    The most distinctive terms either way are named; at most ``FUNNEL_POINTS`` points are drawn.
+    """
+    data = table.assign(total=table.groupby("term")["count"].transform("sum"))
+    data = data[data["group"] == group].copy()
     under = np.where(data["z"] <= -Z_DISTINCTIVE, "under-used", "neither")
     data["distinctive"] = np.where(data["z"] >= Z_DISTINCTIVE, "over-used", under)
     data["strength"] = data["z"].abs()
-    data = data.sort_values("strength", ascending=False).groupby("group").head(FUNNEL_POINTS)
-    data["label"] = np.where(data.groupby("group").cumcount() < FUNNEL_LABELS, data["term"], "")
+    data = data.sort_values("strength", ascending=False).head(FUNNEL_POINTS)
+    data["label"] = np.where(np.arange(len(data)) < FUNNEL_LABELS, data["term"], "")
+    data = data.drop(columns="strength")
     ticks = [v for v in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
              if v <= max(int(data["total"].max()) if len(data) else 1, 1) * 2]  # fmt: skip
-    base = alt.Chart().encode(
+    base = alt.Chart(data, title=f"Distinctive terms: {group} against the rest").encode(
         x=alt.X("total:Q", scale=alt.Scale(type="log"), title="uses in the corpus (log)",
                 axis=alt.Axis(values=ticks, grid=False)),
         y=alt.Y("z:Q", title="z-score (log-odds, informative prior)"),
@@ -115,16 +115,11 @@ def keyness_funnel(table: pd.DataFrame, groups: list[str]) -> alt.FacetChart:
         color=alt.Color("distinctive:N", title=f"|z| >= {Z_DISTINCTIVE}",
                         scale=alt.Scale(domain=["over-used", "neither", "under-used"],
                                         range=["#c0392b", "#bbbbbb", "#2c7fb8"])),
-        tooltip=["group", "term", "count", "total", alt.Tooltip("log_odds:Q", format=".2f"),
+        tooltip=["term", "count", "total", alt.Tooltip("log_odds:Q", format=".2f"),
                  alt.Tooltip("z:Q", format=".2f")],
     )  # fmt: skip
     labels = base.mark_text(align="left", dx=4, fontSize=10).encode(text="label:N")
-    return (
-        alt.layer(points, labels, data=data)
-        .properties(width=260, height=200)
-        .facet(facet=alt.Facet("group:N", title=None, sort=groups), columns=3)
-        .properties(title="Distinctive terms per group: z-score against frequency")
-    )
+    return alt.layer(points, labels)
 
 
 def tone(tone_table: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
@@ -148,7 +143,7 @@ def entity_tone(table: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
     """Mean tone of sentences naming each entity, per group (diverging colour, count as text)."""
     data = table[table["group"].isin(groups)]
     base = alt.Chart(data, title="Tone of sentences naming each entity").encode(
-        x=alt.X("entity:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+        x=alt.X("entity:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160, grid=False)),
         y=alt.Y("group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=260)),
     )
     cells = base.mark_rect().encode(
@@ -156,3 +151,9 @@ def entity_tone(table: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
         tooltip=["entity", "group", "n_sentences", alt.Tooltip("tone:Q", format="+.2f")],
     )
     return alt.layer(cells, base.mark_text(fontSize=10).encode(text="n_sentences:Q"))
+
+
+def chart_name(prefix: str, label: str) -> str:
+    """A file-stem chart name from a question key or group label: ``04_terms_war_naming``."""
+    stem = re.sub(r"[^\w.-]+", "_", label, flags=re.ASCII).strip("_.-") or "x"
+    return f"{prefix}_{stem[:60]}"

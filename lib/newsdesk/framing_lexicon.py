@@ -122,7 +122,7 @@ def read_term_lexicon(lexicon_dir: str | Path | None = None) -> TermLexicon:
     user = _user_files(lexicon_dir, "*_terms.yaml") + _user_files(lexicon_dir, "hedges.yaml")
     for path in user:
         questions.update(_questions(path))
-        sources.append(str(path))
+        sources.append(f"{path.parent.name}/{path.name} (beside the data)")
     return TermLexicon(questions, tuple(sources))
 
 

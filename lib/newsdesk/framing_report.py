@@ -78,24 +78,26 @@ def term_finding(terms: pd.DataFrame, question: str) -> str:
         return f"{title}: no term of this question occurs in any article."
     leader, count = overall.index[0], int(overall.iloc[0])
     used = rows[rows["n_mentions"] > 0]
-    group_leaders = (
-        used.sort_values(["group", "n_mentions", "term"], ascending=[True, False, True])
-        .groupby("group").head(1)
-    )  # fmt: skip
-    differing = group_leaders[group_leaders["term"] != leader]
     text = (
         f"{title}: {total} mention(s) in {used['group'].nunique()} of {rows['group'].nunique()} group(s); "
         f"'{leader}' is the most common ({count}, {count / total:.0%})."
     )
-    if len(differing):
-        shown = [
-            f"{g} ('{t}', {n})"
-            for g, t, n in differing[["group", "term", "n_mentions"]].itertuples(index=False)
-        ]
-        text += f" Groups whose most used term differs: {_names(shown, 3)}."
-    else:
-        text += " It is the most used term in every group that answers the question."
-    return text
+    differing = _other_leaders(used, "term", "n_mentions", leader, quote="'")
+    if differing:
+        return text + f" Groups whose most used term differs: {differing}."
+    return text + " It is the most used term in every group that answers the question."
+
+
+def _other_leaders(table: pd.DataFrame, category: str, count: str, leader: str, quote: str = "") -> str:
+    """Groups whose top ``category`` (by ``count``, ties by name) is not ``leader``, as "G ('x', n)"."""
+    ordered = table.sort_values(["group", count, category], ascending=[True, False, True])
+    tops = ordered.groupby("group").head(1)
+    differing = tops[tops[category] != leader]
+    shown = [
+        f"{group} ({quote}{value}{quote}, {n})"
+        for group, value, n in differing[["group", category, count]].itertuples(index=False)
+    ]
+    return _names(shown, 3) if shown else ""
 
 
 def verb_finding(classes: pd.DataFrame) -> str:
@@ -148,16 +150,8 @@ def voice_finding(voices: pd.DataFrame) -> str:
     leader = overall.index[0]
     count = int(overall.iloc[0])
     text = f"{total} quote(s); the largest voice overall is {leader} ({count}, {count / total:.0%})."
-    leaders = voices.sort_values(["group", "n_quotes"], ascending=[True, False]).groupby("group").head(1)
-    differing = leaders[leaders["affiliation"] != leader]
-    if len(differing):
-        shown = [
-            f"{g} ({a}, {n})"
-            for g, a, n in differing[["group", "affiliation", "n_quotes"]].itertuples(index=False)
-        ]
-        text += f" Groups where another voice leads: {_names(shown, 3)}."
-    else:
-        text += " It leads in every group."
+    differing = _other_leaders(voices, "affiliation", "n_quotes", leader)
+    text += f" Groups where another voice leads: {differing}." if differing else " It leads in every group."
     unnamed = int(overall.get("unnamed", 0))
     if unnamed:
         text += f" {unnamed} quote(s) come from unnamed sources."

@@ -1,0 +1,103 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · Briefing: the story on one page
+#
+# **Method**
+#
+# - A summary of notebooks 00-04 for a memo, every line computed from the same tables: the corpus in
+#   one line; the key quotes (direct or partial quotes with a resolved speaker, one per speaker first,
+#   quotes carried by more articles first); the key dated events (labelled events mentioned by the
+#   most articles); the framing differences (the first finding of each framing question).
+# - Read the notebooks behind each section before quoting a figure: this page picks, it does not
+#   qualify.
+
+# %% tags=["parameters"]
+data_dir = "../data"
+title = None  # report title (used by the briefing)
+since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
+until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
+outlets = None  # list of outlet names; None: every outlet
+undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
+export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
+n_quotes = 6
+n_events = 8
+
+# %%
+import pandas as pd
+
+import newsdesk
+from newsdesk import charts, chronology, framing, framing_report, memo
+
+pd.set_option("display.max_colwidth", 160)
+corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+charts.use_corpus(corpus, export_dir=export_dir)
+dates = chronology.publication_dates(corpus)
+events = chronology.timeline(corpus)
+quotes = corpus.quotes()
+inputs = framing.collect(corpus)
+
+# %% [markdown]
+# ## The corpus
+
+# %%
+print(title or "Briefing")
+print(memo.corpus_line(corpus.articles, dates))
+print(corpus.selection)
+
+# %% [markdown]
+# ## Key quotes
+
+# %%
+memo.key_quotes(quotes, n=n_quotes)
+
+# %% [markdown]
+# ## Key dates
+
+# %%
+memo.key_events(events, n=n_events)
+
+# %% tags=["nbval-ignore-output"]
+charts.show(charts.timeline(events), "05_timeline")
+
+# %% [markdown]
+# ## How the outlets differ
+
+# %%
+articles = inputs.articles
+terms = framing.term_table(inputs.matches, articles, inputs.lexicon)
+voices = framing.voice_table(framing.voices(inputs.quotes, inputs.affiliations), articles)
+tones = framing.tone_table(inputs.sentences, articles)
+questions = [q for q in inputs.lexicon.questions if q not in ("hedges", "boosters")]
+
+# %% [markdown]
+# ## Findings
+
+# %%
+for line in [
+    framing_report.outlet_finding(articles, inputs.excluded_duplicates),
+    *(framing_report.term_finding(terms, q) for q in questions),
+    framing_report.voice_finding(voices),
+    framing_report.tone_finding(tones),
+]:
+    print("-", line)
+
+# %% [markdown]
+# ## Caveats
+#
+# - Everything here inherits the limits stated in notebooks 01-04: stripping errors, unresolved
+#   speakers, dates resolved against inferred publication dates, lexicon counts that find words and
+#   not meanings, and thin outlet groups.
