@@ -36,9 +36,9 @@ How notebooks use it (00-05 follow this; an analyst's own notebook can too)::
 Every chart is exactly ``WIDTH`` x ``HEIGHT`` pixels, title, axes and legend included (Vega-Lite
 ``autosize: fit``). The font, Source Sans Pro, comes from the ``font-source-sans-pro`` package and is
 registered with vl-convert, so PNG and SVG exports are laid out the same on every machine; the HTML
-report embeds the same font files. The ``newsdesk`` Altair renderer (enabled on import) puts the
-Vega-Lite spec beside the usual HTML in each output, so that the briefing's report can draw every
-chart offline.
+report embeds the same font files. The ``newsdesk`` Altair renderer (enabled on import) stores each chart's
+Vega-Lite spec, not HTML: JupyterLab draws it with the Vega libraries it bundles and the briefing's
+report with the libraries vl-convert ships, so charts draw offline in both.
 """
 
 from __future__ import annotations
@@ -77,6 +77,8 @@ MAX_ROWS = 5000
 TOP = 25
 #: Mimetype under which the ``newsdesk`` renderer stores each chart's Vega-Lite spec in notebook outputs.
 SPEC_MIMETYPE = "application/vnd.vegalite.v6+json"
+#: The newest Vega-Lite mimetype JupyterLab renders with its bundled libraries (offline); v6 specs draw.
+JUPYTERLAB_MIMETYPE = "application/vnd.vegalite.v5+json"
 #: Colour-blind-safe categorical colours (Tableau 10 without its grey), given to named outlets in order.
 OUTLET_COLORS = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
@@ -463,16 +465,17 @@ def script_json(value: Any) -> str:
 
 
 def render(spec: dict, **metadata: Any) -> dict[str, Any]:
-    """Altair renderer ``newsdesk``: Altair's usual HTML plus the spec under ``SPEC_MIMETYPE``.
+    """Altair renderer ``newsdesk``: the spec under JupyterLab's Vega-Lite mimetype and ``SPEC_MIMETYPE``.
 
-    JupyterLab shows the HTML (interactive; its scripts come from the usual CDN); the briefing's report
-    reads the spec and draws it with the Vega libraries inlined. Data in the HTML is script-safe JSON.
+    JupyterLab draws the first with the Vega libraries it bundles (no CDN, so charts draw offline and
+    stay interactive); the briefing's report reads the second and draws it with the Vega libraries
+    inlined. No HTML with scripts is stored in the notebook.
     """
-    from altair.vegalite.v6.display import html_renderer
-
-    bundle = html_renderer(spec, json_kwds={"cls": SafeJSONEncoder}, **metadata)
-    html = bundle["text/html"] if isinstance(bundle, dict) else bundle[0]["text/html"]
-    return {"text/html": html, SPEC_MIMETYPE: spec, "text/plain": f"<newsdesk chart: {_spec_title(spec)}>"}
+    return {
+        JUPYTERLAB_MIMETYPE: spec,
+        SPEC_MIMETYPE: spec,
+        "text/plain": f"<newsdesk chart: {_spec_title(spec)}>",
+    }
 
 
 def _spec_title(spec: dict) -> str:
