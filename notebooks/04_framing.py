@@ -85,7 +85,14 @@ for question in term_questions:
 
 # %% tags=["nbval-ignore-output"]
 for question in term_questions:
-    chart = framing_charts.term_choice(terms, groups, question)
+    answering = framing_report.groups_answering(terms, question, max_groups)
+    if not answering:
+        print(f"No group uses the terms of {question!r}: no chart.")
+        continue
+    n_answering = int((terms[terms["question"] == question].groupby("group")["n_mentions"].sum() > 0).sum())
+    chart = framing_charts.term_choice(terms, answering, question)
+    if n_answering > len(answering):
+        chart = charts.annotate(chart, f"The {len(answering)} of {n_answering} groups using these terms most")
     charts.show(chart, framing_charts.chart_name("04_terms", question))
 
 # %%

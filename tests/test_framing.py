@@ -290,6 +290,15 @@ def test_term_table_counts_and_grid(seed_inputs) -> None:
     ).all()
 
 
+def test_groups_answering_a_question_come_first(seed_inputs) -> None:
+    terms = framing.term_table(seed_inputs.matches, seed_inputs.articles, seed_inputs.lexicon)
+    answering = framing_report.groups_answering(terms, "china_position", 5)
+    rows = terms[terms["question"] == "china_position"].groupby("group")["n_mentions"].sum()
+    assert set(answering) == set(rows[rows > 0].index) and len(answering) == 3
+    assert rows[answering].is_monotonic_decreasing
+    assert framing_report.groups_answering(terms, "china_position", 1) == answering[:1]
+
+
 def test_verb_voice_and_tone_tables(seed_inputs) -> None:
     verbs = framing.verb_table(seed_inputs.quotes, seed_inputs.articles, seed_inputs.verb_classes)
     assert verbs.groupby("group")["share"].sum().to_numpy() == pytest.approx(1.0)

@@ -45,6 +45,16 @@ def top_groups(articles: pd.DataFrame, limit: int) -> list[str]:
     return group_summary(articles)["group"].head(limit).tolist()
 
 
+def groups_answering(terms: pd.DataFrame, question: str, limit: int) -> list[str]:
+    """The ``limit`` groups that use a question's terms most (mentions, then articles, then name)."""
+    rows = terms[(terms["question"] == question) & (terms["question_mentions"] > 0)]
+    per_group = rows.drop_duplicates("group")[["group", "question_mentions", "n_articles"]]
+    ordered = per_group.sort_values(
+        ["question_mentions", "n_articles", "group"], ascending=[False, False, True]
+    )
+    return ordered["group"].head(limit).tolist()
+
+
 def outlet_finding(articles: pd.DataFrame, excluded_duplicates: pd.DataFrame) -> str:
     """Articles, groups, where outlets came from, unknown and thin groups, duplicates left out."""
     groups = group_summary(articles)
