@@ -9,6 +9,9 @@ Labels: the dump's words are aligned to the gold text (difflib matching blocks o
 is body when at least half of its words are aligned. Each training page is also added once as its
 "clean" version (its body lines only, all labelled body) so that stripping a stripped body keeps it.
 
+Decision: each page gets the threshold that maximises the expected ``a * precision + (1 - a) * recall``
+of that page under the model's probabilities (the kit averages P and R over pages), within a range.
+
 Model: a word lexicon (logistic regression on the words of a line, vocabulary = words seen on many
 sites) feeds a per-line score into the first pass; both passes are additive logistic regressions
 (standardised features plus a learned step per quantile bin of each feature); the second pass adds
@@ -235,8 +238,9 @@ def fit_model(pages: list[Page], p1: list[np.ndarray], lex: dict, args: argparse
     _, y, w = stacked(pages)
     s2 = fit_additive(x2, y, w, args.c, args.bins)
     return {
-        "version": 2,
+        "version": 3,
         "threshold": args.threshold,
+        "decision": {"precision_weight": args.precision_weight, "threshold_range": args.threshold_range},
         "base_names": sf.BASE_NAMES,
         "context_names": sf.CONTEXT_NAMES,
         "lexicon": {k: v for k, v in lex.items() if not k.startswith("_")},
@@ -326,8 +330,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-sites", type=int, default=10, help="a lexicon word is used on this many sites")
     ap.add_argument("--threshold", type=float, default=0.4, help="keep a line from this probability on")
     ap.add_argument("--also-thresholds", type=float, nargs="*", default=[], help="also cross-validate these")
+    ap.add_argument(
+        "--precision-weight", type=float, default=0.55,
+        help="per-page threshold maximising expected a*P + (1-a)*R (negative: fixed --threshold)",
+    )
+    ap.add_argument(
+        "--threshold-range", type=float, nargs=2, default=[0.25, 0.7], help="clip of that threshold"
+    )
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validated score (not the folds)")
     args = ap.parse_args(argv)
+    if args.precision_weight < 0:
+        args.precision_weight = None
 
     t0 = time.time()
     records = read_jsonl(args.train)
@@ -353,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"out-of-fold first pass done ({time.time() - t0:.0f} s)", flush=True)
 
     # cross-validation of the whole pipeline; the headline scorer learns from its out-of-fold output
-    thresholds = sorted({args.threshold, *args.also_thresholds})
+    adaptive = args.precision_weight is not None
+    thresholds = [args.threshold] if adaptive else sorted({args.threshold, *args.also_thresholds})
     prf: dict[float, list[tuple[float, float]]] = {t: [] for t in thresholds}
     examples = []
     for k in range(args.folds):
@@ -368,7 +382,8 @@ def main(argv: list[str] | None = None) -> int:
                     prf[t].append(page_prf(pages[i].gold, body))
                 model.threshold = args.threshold
     for t in thresholds if not args.no_cv else []:
-        report(f"site-grouped {args.folds}-fold CV of strip() at threshold {t}", prf[t])
+        how = f"per-page threshold, precision weight {args.precision_weight}" if adaptive else f"at {t}"
+        report(f"site-grouped {args.folds}-fold CV of strip() ({how})", prf[t])
 
     spec = fit_model(pages, p1, fit_lexicon(pages, vocab, args.lex_c), args)
     spec["title_names"] = TITLE_NAMES

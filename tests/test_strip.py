@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsdesk
-from newsdesk.strip import DROP_REASONS, REASONS, Stripped
+from newsdesk.strip import DROP_REASONS, REASONS, Stripped, _rule_reasons, default_model
+from newsdesk.strip_features import line_stats, split_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -116,6 +118,34 @@ def test_seed_002_share_read_also_photo_comment_form(seeds: dict[str, Stripped])
     _kept(r, "“Our cooperation not only serves the interests of both peoples")
 
 
+def test_seed_002_breadcrumb_is_not_the_title_and_latest_news_teasers_dropped(
+    seeds: dict[str, Stripped],
+) -> None:
+    r = seeds["002"]
+    assert r.title == "China – Russia: “Our cooperation contributes to world peace”"
+    _dropped(r, 'HomeNEWSChina - Russia: "Our cooperation', "navigation")
+    for teaser in (
+        "Kyrgyzstan and Tajikistan border conflict escalates",
+        "In an escalating border conflict that has resulted in...",
+        "Chinese ballistic missiles fired near Taiwan",
+        "We had confirmation a few hours ago from the...",
+        "BREAKING: New fierce clashes between Armenia and Azerbaijan",
+        "The conflict between Armenia and Azerbaijan does not seem...",
+    ):
+        _dropped(r, teaser, "related-headlines")
+    assert r.body.startswith("On Monday, China reaffirmed, at least verbally")
+
+
+def test_seed_003_header_blurb_dropped_and_headline_found(seeds: dict[str, Stripped]) -> None:
+    r = seeds["003"]
+    assert r.title == "Wang Yi’s Moscow Visit Highlights China’s Neutral Stance on Ukraine Conflict"
+    _dropped(r, "+1 202 555 0180", "contact")
+    _dropped(r, "Have a question, comment, or concern?", "contact")
+    _dropped(r, "Tech Souls, Connected.", "navigation")
+    _kept(r, "Chinese Foreign Minister Heads to Moscow Amid Western Moves on Ukraine")
+    assert r.body.startswith("Chinese Foreign Minister Heads to Moscow")
+
+
 def test_seed_003_bullets_and_subheadings_kept(seeds: dict[str, Stripped]) -> None:
     r = seeds["003"]
     text = _seed("003")
@@ -152,6 +182,107 @@ def test_short_body_lines_survive() -> None:
     r = newsdesk.strip(text)
     for line in ("BEIJING, Aug 18 —", "“We welcome it.”", "It was brief."):
         _kept(r, line)
+
+
+# Written for these tests: a short wire story with a site header and a headline list above it.
+_STORY = """\
+World | Diplomacy
++44 20 7946 0958
+Latest stories
+Grain corridor talks stall again in Istanbul
+Negotiators left without a date for the next round...
+Central bank holds rates as inflation cools
+Analysts had expected a cut after two months of...
+
+Moscow, Beijing pledge to expand rail freight by 2030
+
+Russian and Chinese transport ministers agreed on Tuesday to double the volume of freight carried by rail \
+between the two countries by the end of the decade, officials in both capitals said.
+
+The agreement, signed in Moscow, covers new border crossings in the Far East and a joint fund for rolling \
+stock, according to a statement from the Russian transport ministry.
+
+Chinese officials said the first new crossing would open in 2027. Trade between the two countries reached \
+a record last year, driven by energy exports and car imports.
+
+"Rail is the backbone of our trade," the Russian minister told reporters after the signing ceremony.
+
+Published 17.05.2021
+"""
+
+
+def test_headline_list_under_a_list_header_is_dropped() -> None:
+    r = newsdesk.strip(_STORY)
+    for teaser in (
+        "Grain corridor talks stall again in Istanbul",
+        "Negotiators left without a date for the next round...",
+        "Central bank holds rates as inflation cools",
+    ):
+        _dropped(r, teaser, "related-headlines")
+    _dropped(r, "+44 20 7946 0958", "contact")
+    _kept(r, "Russian and Chinese transport ministers agreed on Tuesday")
+    _kept(r, '"Rail is the backbone of our trade,"')
+
+
+def test_list_header_without_teasers_drops_no_paragraph() -> None:
+    """A "Latest stories" header straight above the article's first paragraph takes nothing with it."""
+    text = _STORY.split("Latest stories\n")[0] + "Latest stories\n\n" + _STORY.split("\n\n", 1)[1]
+    r = newsdesk.strip(text)
+    _kept(r, "Russian and Chinese transport ministers agreed on Tuesday")
+    _kept(r, "The agreement, signed in Moscow, covers new border crossings")
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("+1 202 555 0180", "contact"),
+        ("Phone: 1 602 827 2456", "contact"),
+        ("(555) 123-4567 ext 12", None),
+        ("17.05.2021", None),  # a date, not a phone number
+        ("Have a question, comment, or concern? Our team is ready to help.", "contact"),
+        ("Get in touch with our newsroom", "contact"),
+        ("Contact us", "contact"),
+        ("Contacts between the two ministries resumed in March.", None),
+    ],
+)
+def test_contact_rule(line: str, reason: str | None) -> None:
+    doc = split_lines(line)
+    code = int(_rule_reasons(doc, line_stats(doc))[0])
+    assert (REASONS[code] if code >= 0 else None) == reason
+
+
+# ---------------------------------------------------------------- the per-page threshold
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0, 1), st.integers(0, 80)), min_size=1, max_size=60),
+    st.floats(0.3, 0.8),
+)
+def test_per_page_threshold_keeps_the_most_probable_lines(lines: list[tuple[float, int]], a: float) -> None:
+    model = default_model()
+    prob = np.array([p for p, _ in lines])
+    words = np.array([w for _, w in lines], np.float64)
+    saved = model.precision_weight, model.threshold_range
+    try:
+        model.precision_weight, model.threshold_range = a, (0.25, 0.7)
+        keep = model.keep(prob, words)
+    finally:
+        model.precision_weight, model.threshold_range = saved
+    if keep.any() and (~keep).any():
+        assert prob[keep].min() > prob[~keep].max()  # a threshold: every kept line beats every dropped one
+    assert keep[prob >= 0.7].all()  # within the range
+    assert not keep[prob < 0.25].any()
+
+
+def test_per_page_threshold_weighs_what_a_line_adds_to_the_page() -> None:
+    """The same uncertain 0.45 line is dropped beside a long confident body (it adds little recall
+    and costs precision) and kept beside a short one (it may be most of the page's body)."""
+    model = default_model()
+    if model.precision_weight is None:
+        pytest.skip("the shipped model uses a fixed threshold")
+    long_body = model.keep(np.array([0.95] * 20 + [0.45]), np.array([40.0] * 21))
+    short_body = model.keep(np.array([0.95, 0.45]), np.array([10.0, 40.0]))
+    assert long_body[:-1].all() and not long_body[-1]
+    assert short_body.all()
 
 
 # ---------------------------------------------------------------- properties

@@ -19,17 +19,21 @@ from . import dedup, sitechrome
 from .cache import DiskCache
 from .strip import MODEL_PATH, strip
 
-#: Bump when strip()'s code changes what it decides; the model file's hash is added automatically.
-STRIP_CODE_VERSION = "1"
+#: Bump when this module changes what it stores; strip's code and model files are hashed automatically.
+STRIP_CODE_VERSION = "2"
+#: Files whose contents decide strip()'s output: any change to them invalidates cached strip results.
+STRIP_SOURCES = ("strip.py", "strip_features.py")
 LINE_COLUMNS = ["article_id", "line_no", "start", "end", "text", "kept", "reason", "score"]
 PROGRESS_MIN_ITEMS = 500
 
 
 @lru_cache(maxsize=1)
 def strip_fingerprint() -> str:
-    """Version key of the stripper: code version plus a hash of the trained model file."""
-    digest = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
-    return f"strip-{STRIP_CODE_VERSION}-{digest}"
+    """Version key of the stripper: code version plus a hash of its source files and trained model."""
+    digest = hashlib.sha256(MODEL_PATH.read_bytes())
+    for name in STRIP_SOURCES:
+        digest.update(name.encode() + b"\0" + (MODEL_PATH.parent.parent / name).read_bytes())
+    return f"strip-{STRIP_CODE_VERSION}-{digest.hexdigest()[:12]}"
 
 
 @dataclass(frozen=True)

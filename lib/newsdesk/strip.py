@@ -63,6 +63,9 @@ class Model:
         if spec.get("base_names") != sf.BASE_NAMES or spec.get("context_names") != sf.CONTEXT_NAMES:
             raise ValueError("boilerplate model was trained on other features; retrain it")
         self.threshold = float(spec.get("threshold", 0.5))
+        decide = spec.get("decision") or {}
+        self.precision_weight = decide.get("precision_weight")
+        self.threshold_range = tuple(decide.get("threshold_range", (0.0, 1.0)))
         lex = spec.get("lexicon")
         self.lexicon = sf.Lexicon(lex["words"], lex["weights"], lex["bias"]) if lex else None
         self.stage1 = Additive(spec["stage1"])
@@ -79,6 +82,25 @@ class Model:
         p1 = self.stage1.predict(x)
         aux["x"] = x
         return self.stage2.predict(sf.context_features(x, p1, aux)), aux
+
+    def keep(self, prob: np.ndarray, words: np.ndarray) -> np.ndarray:
+        """Which lines to keep, given their keep probabilities and word counts.
+
+        With a precision weight ``a``, the page's threshold is the one that maximises the expected
+        ``a * precision + (1 - a) * recall`` of the page (lines weighted by words + 1, expected body
+        mass from the probabilities), clipped to ``threshold_range``: an uncertain line is kept where
+        it may be much of the page's body (recall gains more than precision loses) and dropped beside a
+        long confident body. Otherwise a fixed threshold.
+        """
+        if self.precision_weight is None or len(prob) == 0:
+            return prob >= self.threshold
+        a = float(self.precision_weight)
+        w = words + 1.0
+        order = np.argsort(-prob, kind="stable")
+        mass = np.cumsum((prob * w)[order])
+        score = a * mass / np.cumsum(w[order]) + (1 - a) * mass / max(float(mass[-1]), 1e-9)
+        lo, hi = self.threshold_range
+        return prob >= min(max(float(prob[order[int(np.argmax(score))]]), lo), hi)
 
 
 class Additive:
@@ -142,6 +164,8 @@ _PREFIX_RULES: dict[str, str] = {
     r"|(?:name|email|website|comment)[ \t]?\*?" + _EOL,
     "navigation": r"(?:prev(?:ious)?|next) (?:post|article|story)" + _EOL + r"|back to top" + _EOL
     + r"|skip to (?:main )?content",
+    "contact": r"(?:have|got) (?:a question|questions)\b|questions\?|get in touch\b|contact us\b|reach us\b"
+    r"|call us\b|(?:tel|phone|call|fax)?[.:]?[ \t]*\+?\(?\d{1,4}\)?(?:[ .-]?\d{2,4}){2,5}" + _EOL,
 }
 _PREFIX_RE = re.compile("|".join(f"(?P<{k}>{v})" for k, v in _PREFIX_RULES.items()), re.I)
 _PREFIX_CODES = {k: _R[k.replace("_", "-")] for k in _PREFIX_RULES}
@@ -158,19 +182,24 @@ _CAPTION_ANY_RE = re.compile(
 
 
 _RULE_CANDIDATE_ROWS = [sf.STAT_ROW[name] for name in ("rule0", "start_digit", "fam_share")]
+_PHONE_DIGITS = 9  # a line that is only a phone number has at least this many digits (dates have 8)
 
 
 def _rule_reasons(doc: sf.Lines, stats: sf.LineStats) -> np.ndarray:
     """Reason code of the rule matching each non-blank line, else -1."""
     out = np.full(len(doc.nonblank), -1, np.int64)
     v = stats.values
+    n_digit = v[sf.STAT_ROW["n_digit"]]
     match = _PREFIX_RE.match
-    for i in np.flatnonzero(v[_RULE_CANDIDATE_ROWS].any(axis=0)).tolist():
+    phone = (n_digit >= _PHONE_DIGITS) & (v[sf.STAT_ROW["n_alpha"]] <= 12)
+    for i in np.flatnonzero(v[_RULE_CANDIDATE_ROWS].any(axis=0) | phone).tolist():
         s = doc.stripped[i]
         if len(s) <= _PREFIX_CHARS:
             m = match(s)
             if m is not None:
-                out[i] = _PREFIX_CODES[m.lastgroup or "caption"]
+                group = m.lastgroup or "caption"
+                if group != "contact" or m.group()[:1].isalpha() or n_digit[i] >= _PHONE_DIGITS:
+                    out[i] = _PREFIX_CODES[group]
     for i in np.flatnonzero((v[sf.STAT_ROW["n_hint"]] > 0) & (out < 0)).tolist():
         s = doc.stripped[i]
         if _CAPTION_TAIL_RE.search(s[-160:]) or _CAPTION_ANY_RE.search(s[:_PREFIX_CHARS]):
@@ -183,27 +212,25 @@ def _duplicates(
     keep: np.ndarray,
     stats: sf.LineStats,
     alone: np.ndarray,
-    cache: dict[int, np.ndarray],
+    cache: dict[str, np.ndarray],
 ) -> np.ndarray:
     """Later copies of paragraphs: kept lines of 8+ words, standing alone between blank lines and
     ending a sentence, whose word triples nearly all occur in earlier kept lines.
 
-    ``cache`` keeps each line's word hashes between calls on the same document."""
+    ``cache`` keeps the document's word hashes between calls on the same document."""
     dup = np.zeros(len(stripped), bool)
     n_words = stats.values[sf.STAT_ROW["n_words"]]
     idx = np.flatnonzero(keep & (n_words >= 3))
     if len(idx) < 2:
         return dup
-    hashes = []
-    for i in idx.tolist():
-        found = cache.get(i)
-        if found is None:
-            words = stripped[i][: _DUP_MAX_WORDS * 12].lower().split()[:_DUP_MAX_WORDS]
-            found = cache[i] = np.fromiter(map(hash, words), np.int64, len(words))
-        hashes.append(found)
-    lens = np.fromiter(map(len, hashes), np.int64, len(hashes))
-    h = np.concatenate(hashes)
-    line = np.repeat(np.arange(len(hashes)), lens)
+    if "hashes" not in cache:
+        cache["hashes"], cache["lines"] = sf.word_hashes(stripped, _DUP_MAX_WORDS, _DUP_MAX_WORDS * 12)
+    chosen = np.zeros(len(stripped), bool)
+    chosen[idx] = True
+    mine = chosen[cache["lines"]]
+    h = cache["hashes"][mine]
+    line = np.searchsorted(idx, cache["lines"][mine])  # position of each word's line in idx
+    lens = np.bincount(line, minlength=len(idx))
     if len(h) < 3:
         return dup
     with np.errstate(over="ignore"):
@@ -212,8 +239,8 @@ def _duplicates(
     tri, tline = tri[same], line[:-2][same]
     _, first, inverse = np.unique(tri, return_index=True, return_inverse=True)
     seen = tline[first][inverse] < tline
-    total = np.bincount(tline, minlength=len(hashes))
-    share = np.bincount(tline, weights=seen, minlength=len(hashes)) / np.maximum(total, 1)
+    total = np.bincount(tline, minlength=len(idx))
+    share = np.bincount(tline, weights=seen, minlength=len(idx)) / np.maximum(total, 1)
     candidate = (share >= _DUP_SHARE) & (lens >= _DUP_MIN_WORDS) & (total > 0)
     candidate &= alone[idx] & (stats.values[sf.STAT_ROW["ends_term"]][idx] > 0)
     dup[idx[candidate]] = True
@@ -221,7 +248,7 @@ def _duplicates(
 
 
 def _cleanup(
-    doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.ndarray, cache: dict[int, np.ndarray]
+    doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.ndarray, cache: dict[str, np.ndarray]
 ) -> bool:
     """Drop repeated paragraphs and trailing headline lists from ``keep``; True if any was dropped.
 
@@ -233,7 +260,7 @@ def _cleanup(
     positions = np.searchsorted(_body_rows(doc, doc.nonblank[rows]), doc.nonblank[rows])
     gap = np.diff(positions, prepend=-2) > 1
     alone = np.zeros(len(keep), bool)
-    alone[rows] = gap & np.r_[gap[1:], True]
+    alone[rows] = gap & np.append(gap[1:], True)
     dup = _duplicates(doc.stripped, keep, stats, alone, cache)
     keep &= ~dup
     reason[dup] = _R["duplicate-paragraph"]
@@ -252,8 +279,50 @@ def _decide(
         return np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int64), {}
     prob, aux = model.predict(stats, doc.nonblank)
     reason = _rule_reasons(doc, stats)
-    keep = (prob >= model.threshold) & (reason < 0)
+    keep = model.keep(np.where(reason < 0, prob, 0.0), aux["n_words"]) & (reason < 0)
     return keep, prob, reason, aux
+
+
+# The section header of a headline list ("Latest News", "Must Read") and the kept teasers under it
+# (headlines, or cut-off "..." blurbs) up to the first paragraph: the list sits inside the body's span.
+# Every such header leaves the body, so a stripped body has none and stripping it again drops nothing.
+_LIST_HEADER_RE = re.compile(
+    r"(?:(?:latest|popular|trending|breaking)(?: news| stories| articles| posts| headlines| now| today)?"
+    r"|(?:more|top) (?:news|stories|articles|posts|headlines)|most (?:read|popular|viewed)|must read"
+    r"|editor'?s picks?|don'?t miss)[ \t]*:?[ \t]*$",
+    re.I,
+)
+_TEASER_MAX_WORDS = 25
+_TEASER_SPAN = 30  # non-blank lines after the header looked at
+
+
+def _teasers(doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.ndarray) -> np.ndarray:
+    """Headline-list headers and the kept teaser lines under them, up to the first kept paragraph."""
+    out = np.zeros(len(keep), bool)
+    v = stats.values
+    words = v[sf.STAT_ROW["n_words"]]
+    header = (words <= 4) & (v[sf.STAT_ROW["fam_readmore"]] + v[sf.STAT_ROW["fam_nav"]] > 0)
+    if not header.any():
+        return out
+    ellipsis = v[sf.STAT_ROW["ellipsis"]] > 0
+    teaser = (words <= _TEASER_MAX_WORDS) & ((v[sf.STAT_ROW["ends_term"]] == 0) | ellipsis)
+    for h in np.flatnonzero(header).tolist():
+        if not _LIST_HEADER_RE.match(doc.stripped[h][:80]):
+            continue
+        if keep[h]:
+            keep[h] = False
+            reason[h] = _R["navigation"]
+        run = []
+        for i in range(h + 1, min(h + 1 + _TEASER_SPAN, len(keep))):
+            if not keep[i]:
+                continue
+            if not teaser[i]:
+                break
+            run.append(i)
+        out[run] = True
+    keep &= ~out
+    reason[out] = _R["related-headlines"]
+    return out
 
 
 _HEADLINE_RUN = 3  # this many headline-like lines after the last kept paragraph are a headline list
@@ -377,9 +446,10 @@ def strip_with_model(text: str, model: Model) -> Stripped:
     doc = sf.split_lines(text)
     stats = sf.line_stats(doc, model.lexicon)
     keep, prob, reason, aux = _decide(doc, stats, model)
-    cache: dict[int, np.ndarray] = {}
-    _cleanup(doc, stats, keep, reason, cache)
-    title = _title(doc, keep, prob, reason, aux, model)
+    cache: dict[str, np.ndarray] = {}
+    title, chrome = _title(doc, keep, prob, reason, aux, model)
+    keep[chrome] = False
+    reason[chrome] = _R["navigation"]
     if title >= 0:
         # a kept headline leaves the body, and so do its kept copies just below it
         copies = keep & (aux["ids"] == aux["ids"][title]) & (np.arange(len(keep)) <= title + _TITLE_TOP)
@@ -387,6 +457,7 @@ def strip_with_model(text: str, model: Model) -> Stripped:
         keep[copies] = False
         reason[copies] = _R["duplicate-paragraph"]
         keep[title] = False
+    _teasers(doc, stats, keep, reason)  # after the title: a headline under "Latest news" stays one
     # Stabilise: the body must survive its own stripping, so score the body's lines again as they
     # sit in the body (a line's own statistics do not change, its surroundings do) and re-run the
     # clean-up until nothing more is dropped. Each round drops a line; a budget bounds the work.
@@ -398,7 +469,8 @@ def strip_with_model(text: str, model: Model) -> Stripped:
         kept_lines = doc.nonblank[rows]
         positions = np.searchsorted(_body_rows(doc, kept_lines), kept_lines)
         budget -= len(rows)
-        sub_keep = model.predict(stats.take(rows), positions)[0] >= model.threshold
+        sub_prob, sub_aux = model.predict(stats.take(rows), positions)
+        sub_keep = model.keep(sub_prob, sub_aux["n_words"])
         keep[rows[~sub_keep]] = False
         if not _cleanup(doc, stats, keep, reason, cache) and sub_keep.all():
             break
@@ -453,19 +525,26 @@ def title_candidates(
     return idx, feats
 
 
+def _letters(s: str) -> str:
+    """Lower-cased letters and digits of ``s`` (breadcrumbs glue their items together)."""
+    return "".join(filter(str.isalnum, s[:300])).lower()
+
+
 def _title(
     doc: sf.Lines, keep: np.ndarray, prob: np.ndarray, reason: np.ndarray, aux: dict, model: Model
-) -> int:
-    """Index (among non-blank lines) of the headline, or -1.
+) -> tuple[int, list[int]]:
+    """Index (among non-blank lines) of the headline, or -1; and the kept lines above it that are chrome.
 
     A kept line near the top is the headline when it repeats a dropped line above it or a line just
     below it, sits in a dropped first line such as "Headline | Site", or is itself the first line of
     a page that has chrome; otherwise the headline scorer picks among the dropped lines just before
-    the body. Only a page with a dropped line gets a title, so a stripped body never does.
+    the body. A top line that ends with the letters of a kept line just below it ("HomeNEWSHeadline")
+    is a breadcrumb: the line below is the headline. Only a page with a dropped line gets a title, so
+    a stripped body never does.
     """
     kept = np.flatnonzero(keep)
     if len(kept) == 0 or keep.all():
-        return -1
+        return -1, []
     v = aux["x"]
     words = np.expm1(v[sf.BASE_NAMES.index("log_words")])
     prose = v[sf.BASE_NAMES.index("prose")] > 0
@@ -483,15 +562,62 @@ def _title(
             or (i == 0 and not keep.all())
             or (not keep[0] and len(s) >= 8 and s.lower() in first_line)
         ):
-            return i
+            return _unbreadcrumb(doc, kept, i, words)
+    lead = _lead_headline(kept, v, words, prose)
+    if lead >= 0:
+        return lead, kept[kept < lead].tolist()
     if model.title is None:
-        return -1
+        return -1, []
     idx, feats = title_candidates(doc, keep, prob, reason, aux)
     if len(idx) == 0:
-        return -1
+        return -1, []
     score = model.title.predict(feats)
     best = int(np.argmax(score))
-    return int(idx[best]) if score[best] >= model.title_threshold else -1
+    return (int(idx[best]) if score[best] >= model.title_threshold else -1), []
+
+
+_LEAD_WORDS = (4, 20)  # a headline above the first paragraph
+_LEAD_CHROME_WORDS = 8  # kept lines above that headline up to this long are site chrome
+
+
+def _lead_headline(kept: np.ndarray, v: np.ndarray, words: np.ndarray, prose: np.ndarray) -> int:
+    """The first of the Title Case lines just above the first kept paragraph, when the body starts
+    with a few short lines (no paragraph) before them; -1 otherwise."""
+    first_prose = np.flatnonzero(prose[kept])
+    if len(first_prose) == 0 or not 1 <= first_prose[0] <= _TITLE_TOP + 2:
+        return -1
+    top = kept[: first_prose[0]]
+    lo, hi = _LEAD_WORDS
+    headline = (
+        (words[top] >= lo)
+        & (words[top] <= hi)
+        & (v[sf.BASE_NAMES.index("ends_term")][top] == 0)
+        & (v[sf.BASE_NAMES.index("title_frac")][top] >= 0.5)
+    )
+    run = len(top)
+    while run > 0 and headline[run - 1]:
+        run -= 1
+    if run == len(top) or run == 0 or (words[top[:run]] > _LEAD_CHROME_WORDS).any():
+        return -1
+    return int(top[run])
+
+
+_CRUMB_MIN_LETTERS = 15
+
+
+def _unbreadcrumb(doc: sf.Lines, kept: np.ndarray, i: int, words: np.ndarray) -> tuple[int, list[int]]:
+    """(headline, breadcrumb): a kept line just below ``i`` whose letters end ``i``'s is the headline."""
+    mine = _letters(doc.stripped[i])
+    for j in kept[(kept > i)][:_TITLE_TOP].tolist():
+        theirs = _letters(doc.stripped[j])
+        if (
+            len(theirs) >= _CRUMB_MIN_LETTERS
+            and len(mine) > len(theirs)
+            and mine.endswith(theirs)
+            and 3 <= words[j] <= _HEADLINE_MAX_WORDS
+        ):
+            return j, [i]
+    return i, []
 
 
 # ---------------------------------------------------------------- reasons for the model's drops

@@ -10,7 +10,8 @@ probabilities of the neighbours (stacking).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
+from functools import lru_cache
+from itertools import pairwise, repeat
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,74 @@ def _class_table() -> np.ndarray:
     return _TABLE
 
 
+_FOLD: np.ndarray | None = None
+
+
+def _fold_table() -> np.ndarray:
+    """Lower-case code point of every BMP code point (the first one where lowering gives several)."""
+    global _FOLD
+    if _FOLD is None:
+        _FOLD = np.fromiter((ord(chr(c).lower()[:1] or chr(c)) for c in range(0x10000)), np.uint32, 0x10000)
+    return _FOLD
+
+
+_HASH_MUL = 0x9E3779B97F4A7C15  # odd: it has an inverse modulo 2**64
+_HASH_INV = pow(_HASH_MUL, -1, 1 << 64)
+_HASH_CHUNK = 1 << 20  # characters hashed at once (bounded memory on huge documents)
+
+
+_POWERS: dict[int, np.ndarray] = {}
+
+
+def _powers(base: int, n: int) -> np.ndarray:
+    """base**0 .. base**(n-1) modulo 2**64 (kept and grown between calls; n stays below a chunk)."""
+    have = _POWERS.get(base)
+    if have is None or len(have) < n:
+        size = max(n, 2 * len(have) if have is not None else 1 << 15)
+        have = np.ones(size, np.uint64)
+        have[1:] = np.cumprod(np.full(size - 1, base, np.uint64))
+        _POWERS[base] = have
+    return have[:n]
+
+
+def _hash_words(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Polynomial hash (mod 2**64) of every run of letters and digits in ``text``, case-folded, and
+    the number of line breaks before it."""
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    small = np.minimum(cp, 0x10000)
+    word = (_class_table()[small] & (_ALPHA | _DIGIT)) != 0
+    edge = np.diff(np.concatenate(([False], word, [False])).astype(np.int8))
+    start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    value = _fold_table()[np.minimum(cp, 0xFFFF)].astype(np.uint64)
+    astral = cp > 0xFFFF
+    if astral.any():
+        value[astral] = cp[astral]
+    value += np.uint64(1)
+    prefix = np.zeros(len(cp) + 1, np.uint64)
+    np.cumsum(value * _powers(_HASH_MUL, len(cp)), out=prefix[1:])
+    hashes = (prefix[end] - prefix[start]) * _powers(_HASH_INV, len(cp))[start]
+    return hashes.view(np.int64), np.searchsorted(np.flatnonzero(cp == 10), start)
+
+
+def word_hashes(stripped: list[str], max_words: int, max_chars: int) -> tuple[np.ndarray, np.ndarray]:
+    """Hash of each word (a run of letters and digits, case-folded) among the first ``max_chars``
+    characters of each line, at most ``max_words`` per line, and the index of its line."""
+    n = len(stripped)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    capped = np.minimum(np.fromiter(map(len, stripped), np.int64, n), max_chars) + 1
+    group = np.cumsum(capped) // _HASH_CHUNK
+    bounds = [0, *(np.flatnonzero(np.diff(group)) + 1).tolist(), n]
+    hashes, lines = [], []
+    for a, b in pairwise(bounds):
+        h, line = _hash_words("\n".join([s[:max_chars] for s in stripped[a:b]]))
+        hashes.append(h)
+        lines.append(line + a)
+    h, line = np.concatenate(hashes), np.concatenate(lines)
+    rank = np.arange(len(line)) - np.searchsorted(line, line)
+    return h[rank < max_words], line[rank < max_words]
+
+
 # Keyword families, looked up per ASCII word (one bytes split of the whole document).
 _FAMILIES: dict[str, str] = {
     "share": "share shares sharing shared tweet facebook twitter linkedin whatsapp pinterest reddit telegram "
@@ -85,7 +154,8 @@ _RULE_WORDS = (
     "read also see related recommended you more share shareable facebook twitter linkedin whatsapp "
     "pinterest reddit email print copy tweet telegram category categories author authors tag tags filed "
     "posted photo image picture photograph illustration credit credits please enter leave post your save "
-    "cancel name website comment prev previous next back skip"
+    "cancel name website comment prev previous next back skip have got questions get contact reach call tel "
+    "phone fax"
 )
 _HINT_WORDS = "getty shutterstock afp ap reuters photo image picture photograph undated handout pictured"
 
@@ -216,34 +286,44 @@ def _shift(a: np.ndarray, k: int, fill: float = 0.0) -> np.ndarray:
     return out
 
 
+@lru_cache(maxsize=256)
+def _window_sizes(n: int, r: int) -> np.ndarray:
+    """Number of lines in the window [i - r, i + r] of each of ``n`` lines, clipped at the edges."""
+    idx = np.arange(n)
+    return (np.minimum(idx + r + 1, n) - np.maximum(idx - r, 0)).astype(np.float64)
+
+
 def window_mean(a: np.ndarray, r: int) -> np.ndarray:
     """Mean of ``a`` over the window [i - r, i + r] of its last axis, clipped at the edges."""
     n = a.shape[-1]
-    cs = np.zeros((*a.shape[:-1], n + 1))
-    np.cumsum(a, axis=-1, out=cs[..., 1:])
-    idx = np.arange(n)
-    lo = np.maximum(idx - r, 0)
-    hi = np.minimum(idx + r + 1, n)
-    return (cs[..., hi] - cs[..., lo]) / (hi - lo)
+    # cumulative sums padded with r copies of the first (0) and last total: windows become slices
+    cs = np.empty((*a.shape[:-1], n + 1 + 2 * r))
+    cs[..., : r + 1] = 0.0
+    np.cumsum(a, axis=-1, out=cs[..., r + 1 : r + 1 + n])
+    cs[..., r + 1 + n :] = cs[..., r + n : r + 1 + n]
+    return (cs[..., 2 * r + 1 :] - cs[..., :n]) / _window_sizes(n, r)
 
 
 def run_length(b: np.ndarray) -> np.ndarray:
-    """Length of the run of equal values of ``b`` that each line sits in (0 where ``b`` is False)."""
-    n = len(b)
-    change = np.flatnonzero(np.diff(b.astype(np.int8))) + 1
-    bounds = np.r_[0, change, n]
-    lengths = np.diff(bounds)
-    return np.where(b, np.repeat(lengths, lengths), 0).astype(np.float64)
+    """Length of the run of equal values of ``b`` that each line sits in (0 where ``b`` is False),
+    along the last axis (one row per flag for a 2-d ``b``)."""
+    rows = b.reshape(-1, b.shape[-1])
+    start = np.ones(rows.shape, bool)
+    start[:, 1:] = rows[:, 1:] != rows[:, :-1]
+    run = np.cumsum(start.ravel()) - 1
+    lengths = np.bincount(run).astype(np.float64)
+    return lengths[run].reshape(b.shape) * b
 
 
 def _gap(b: np.ndarray, forward: bool) -> np.ndarray:
-    """Lines since the last True of ``b`` (``forward``) or until the next one; n+1 when none."""
-    n = len(b)
+    """Lines since the last True of ``b`` (``forward``) or until the next one; n+1 when none
+    (along the last axis)."""
+    n = b.shape[-1]
     idx = np.arange(n)
     if forward:
-        last = np.maximum.accumulate(np.where(b, idx, -(n + 1)))
+        last = np.maximum.accumulate(np.where(b, idx, -(n + 1)), axis=-1)
         return np.minimum(idx - last, n + 1).astype(np.float64)
-    nxt = np.minimum.accumulate(np.where(b, idx, 2 * n + 1)[::-1])[::-1]
+    nxt = np.minimum.accumulate(np.where(b, idx, 2 * n + 1)[..., ::-1], axis=-1)[..., ::-1]
     return np.minimum(nxt - idx, n + 1).astype(np.float64)
 
 
@@ -354,9 +434,10 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
 
     # ASCII word codes: stop words, dates, keyword families, lexicon (one reduceat over all tokens)
     codes, vid = _token_codes(_tokens(doc.text), lexicon)
-    codes = np.r_[codes, 0]  # sentinel: never an empty token array
+    codes = np.append(codes, 0)  # sentinel: never an empty token array
     nl = codes == _NL
-    seg = np.r_[0, np.flatnonzero(nl)][doc.nonblank]  # each line's first token (its leading break)
+    # each line's first token (its leading break)
+    seg = np.concatenate(([0], np.flatnonzero(nl)))[doc.nonblank]
     tok = np.empty((len(_TOKEN_BITS) + 1, len(codes)), np.uint8)
     tok[:-1] = (codes[None, :] & _TOKEN_BITS) != 0
     tok[-1] = ~nl
@@ -404,9 +485,10 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     ids = stats.ids
     count = np.bincount(ids)[ids].astype(np.float64)
     order = np.argsort(ids, kind="stable")
-    grp_start = np.r_[0, np.flatnonzero(np.diff(ids[order])) + 1]
+    sorted_ids = ids[order]
+    grp_start = np.flatnonzero(np.concatenate(([True], sorted_ids[1:] != sorted_ids[:-1])))
     before = np.empty(n)
-    before[order] = np.arange(n) - np.repeat(grp_start, np.diff(np.r_[grp_start, n]))
+    before[order] = np.arange(n) - np.repeat(grp_start, np.diff(np.append(grp_start, n)))
 
     safe_c = np.maximum(n_char, 1)
     safe_w = np.maximum(n_words, 1)
@@ -450,7 +532,7 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
         "rel_len": n_char / max(float(n_char.max()), 1.0),
         "log_n": np.log1p(n),
         "blank_before": gap,
-        "blank_after": np.r_[gap[1:], True],
+        "blank_after": np.append(gap[1:], True),
         "blk_log_lines": np.log(blk_lines[block]),
         "blk_log_chars": np.log1p(blk_chars[block]),
         "blk_term": blk_term[block],
@@ -459,16 +541,15 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
         "kw_density": np.minimum(chrome / safe_w, 2.0),
         "headline": headline,
         "clock": np.minimum(n_clock, 2.0),
-        "run_short": np.log1p(run_length(short)),
-        "run_headline": np.log1p(run_length(headline)),
-        "run_prose": np.log1p(run_length(prose)),
-        "run_other": np.log1p(run_length(~prose)),
-        "prose_gap_before": np.log1p(_gap(prose, forward=True)),
         "prose_gap_after": np.log1p(_gap(prose, forward=False)),
-        "since_header": np.log1p(_gap(header, forward=True)),
     }
     for name, value in cols.items():
         out[row[name]] = value
+    runs = np.log1p(run_length(np.vstack([short, headline, prose, ~prose])))
+    since = np.log1p(_gap(np.vstack([prose, header]), forward=True))
+    for name, value in zip(("run_short", "run_headline", "run_prose", "run_other"), runs, strict=True):
+        out[row[name]] = value
+    out[row["prose_gap_before"]], out[row["since_header"]] = since
     ctx = window_mean(np.vstack([(fam["comment"] > 0) & (n_words <= 6), (n_clock > 0) | (n_date > 0)]), 3)
     out[row["comment_ctx"]], out[row["stamp_ctx"]] = ctx
     shares = window_mean(np.vstack([np.where(prose, n_words, 0.0), n_words]), 5)
@@ -555,4 +636,5 @@ _FLAG_ROWS = [
     for name in ("ends_term", "ends_colon", "ends_alnum", "start_upper", "start_lower", "start_digit",
                  "start_bullet", "indented", "ellipsis")
 ]
-_class_table()  # build the code point table at import, not inside the first call
+_class_table()  # build the code point tables at import, not inside the first call
+_fold_table()
