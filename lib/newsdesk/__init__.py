@@ -18,6 +18,7 @@ __all__ = [
     "infer_published",
     "load_corpus",
     "nlp",
+    "open_store",
     "quoted_terms",
     "quotes",
     "strip",
@@ -31,6 +32,7 @@ _LAZY = {
     "quoted_terms": ("quotations", "quoted_terms"),
     "timexes": ("temporal", "timexes"),
     "infer_published": ("pubdate", "infer_published"),
+    "open_store": ("store", "open_store"),
 }
 
 

@@ -75,9 +75,76 @@ def run_briefing_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_annotate_parser(commands: argparse._SubParsersAction) -> None:
+    """``newsdesk annotate``: annotate a corpus into a Parquet store (only new or changed articles)."""
+    annotate = commands.add_parser(
+        "annotate",
+        help="annotate a corpus into a Parquet store, locally or on a Dask cluster",
+        description="Strip, parse, and find quotes, dates and entities in every new or changed article of a "
+        "corpus; write them to a partitioned Parquet store that the notebooks open with newsdesk.open_store. "
+        "Interrupted runs resume where they stopped.",
+    )
+    annotate.add_argument("--data", required=True, help="corpus folder (articles.csv + text files, or *.txt)")
+    annotate.add_argument("--store", required=True, help="store folder (created if missing)")
+    annotate.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="run in this process (default) or on Dask",
+    )
+    annotate.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler address (default: a local cluster)",
+    )
+    annotate.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="local Dask cluster: N worker processes"
+    )
+    annotate.add_argument("--batch-size", type=int, default=None, metavar="N", help="articles per task")
+    annotate.add_argument(
+        "--infer-dates",
+        choices=("missing", "all"),
+        default="missing",
+        help="infer publication dates where the manifest has none (default) or for every article",
+    )
+    annotate.add_argument("--no-progress", action="store_true", help="no progress bars")
+    annotate.set_defaults(run=run_annotate_command)
+
+
+def run_annotate_command(args: argparse.Namespace) -> int:
+    """Carry out ``newsdesk annotate``; 0 when the store is complete, 1 on failure, 130 on Ctrl-C."""
+    from .annotate_store import DEFAULT_BATCH_SIZE, AnnotateError, annotate
+    from .problems import CorpusError
+    from .store import StoreError
+
+    try:
+        summary = annotate(
+            args.data,
+            args.store,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
+            infer_dates=args.infer_dates,
+            progress=False if args.no_progress else None,
+        )
+    except (AnnotateError, StoreError, CorpusError) as exc:
+        print(f"newsdesk annotate: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsdesk annotate: interrupted; finished batches are kept, rerun to resume", file=sys.stderr)
+        return 130
+    print(summary)
+    for batch_id, message in summary.failures[:5]:
+        print(f"  batch {batch_id}: {message}", file=sys.stderr)
+    return 0 if summary.complete else 1
+
+
 #: One function per subcommand that adds its parser (and sets ``run``).
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_briefing_parser,
+    add_annotate_parser,
 ]
 
 
