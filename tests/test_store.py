@@ -87,7 +87,8 @@ def assert_same_store(left: Path, right: Path) -> None:
         left_reader.index.drop(columns=where), right_reader.index.drop(columns=where)
     )
     for name in ("problems", "duplicates", "repeated", "site_groups"):
-        pd.testing.assert_frame_equal(left_reader.frame(name), right_reader.frame(name))
+        # text columns are str or object depending on whether stripping came from the disk cache
+        assert_same(left_reader.frame(name), right_reader.frame(name))
 
 
 @pytest.fixture(scope="module")
@@ -116,12 +117,15 @@ def test_store_round_trip_equals_the_in_memory_corpus(seed_store: Path, seed_cor
     assert_same(store.publication_dates(), corpus.publication_dates())
     assert_same(store.timexes(), corpus.timexes())
     assert_same(store.timeline(), corpus.timeline())
-    # The module functions the chronology notebook calls take the store as they take a corpus.
+    # Stored per-article results were served for all of that: nothing was parsed again.
+    assert store.cache.misses == {}
+    # The module functions the chronology notebook calls take the store as they take a corpus. This
+    # store was annotated with --infer-dates missing, so inferring a date for every article works out
+    # the dated ones at read time (pubdate misses); everything else is still served from the store.
     dates = chronology.publication_dates(store, infer="all")
     assert_same(dates, chronology.publication_dates(corpus, infer="all"))
     assert_same(chronology.corpus_timexes(store, dates=dates), chronology.corpus_timexes(corpus))
-    # Stored per-article results were served for all of that: nothing was parsed again.
-    assert store.cache.misses == {}
+    assert set(store.cache.misses) <= {"pubdate"}
 
 
 def test_other_boilerplate_settings_are_recomputed_from_the_stored_lines(
