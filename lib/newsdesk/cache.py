@@ -31,6 +31,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
 class DiskCache:
     """A folder of immutable entries grouped by namespace (for example ``docs/<pipeline>``)."""
 
@@ -49,16 +62,7 @@ class DiskCache:
 
     def write(self, namespace: str, key: str, suffix: str, data: bytes) -> None:
         """Store ``data`` atomically; a concurrent writer of the same entry is harmless."""
-        target = self.path(namespace, key, suffix)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=suffix)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomic(self.path(namespace, key, suffix), data)
 
     def read_frame(self, namespace: str, key: str) -> pd.DataFrame | None:
         """A stored DataFrame (Parquet), or None when missing or unreadable."""

@@ -59,7 +59,7 @@ import pyarrow.parquet as pq
 
 from .annotate import DOC_SUFFIX
 from .boilerplate import BODY_COLUMNS, LINE_COLUMNS, CorpusStripping, SiteSettings
-from .cache import DiskCache
+from .cache import DiskCache, write_atomic
 from .corpus import Corpus
 
 logger = logging.getLogger(__name__)
@@ -197,19 +197,6 @@ class StoreError(RuntimeError):
 
 
 # --- files ----------------------------------------------------------------------------------------------
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def parquet_bytes(frame: pd.DataFrame, schema: pa.Schema | None = None) -> bytes:
