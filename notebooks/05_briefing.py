@@ -48,7 +48,7 @@ charts.use_corpus(corpus, export_dir=export_dir)
 dates = chronology.publication_dates(corpus)
 events = chronology.timeline(corpus)
 quotes = corpus.quotes()
-inputs = framing.collect(corpus)
+inputs = framing.collect(corpus, quotes=quotes)
 
 # %% [markdown]
 # ## The corpus

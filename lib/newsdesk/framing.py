@@ -132,11 +132,13 @@ def collect(
     *,
     lexicon_dir: str | Path | None = None,
     include_duplicates: bool = False,
+    quotes: pd.DataFrame | None = None,
     progress: bool | None = None,
 ) -> FramingInputs:
     """Articles with outlets and groups, sentences with tone, lexicon matches and quotes of ``corpus``.
 
-    Lexicons come from ``lexicon_dir`` (default ``<corpus root>/lexicons``) over the packaged defaults.
+    Lexicons come from ``lexicon_dir`` (default ``<corpus root>/lexicons``) over the packaged defaults;
+    ``quotes`` is ``corpus.quotes()`` when the caller already has it (it is computed otherwise).
     """
     from .pipeline import nlp
 
@@ -162,7 +164,7 @@ def collect(
     ids = articles["article_id"].tolist()
     sentence_table = _stack(sentences, ids, SENTENCE_COLUMNS)
     match_table = _stack(matches, ids, list(matches[0].columns) if matches else [])
-    quotes = corpus.quotes(progress=progress)
+    quotes = corpus.quotes(progress=progress) if quotes is None else quotes
     keep = articles["duplicate_of"].isna() | include_duplicates
     excluded = articles.loc[~keep, ["article_id", "group", "duplicate_of"]].reset_index(drop=True)
     articles = articles[keep].reset_index(drop=True)
