@@ -55,6 +55,7 @@ from newsdesk.strip import (  # noqa: E402
 
 DEFAULT_TRAIN = ROOT.parent / "shared" / "eval" / "boilerplate" / "train.jsonl.gz"
 _WORD = re.compile(r"\w+")
+TITLE_TOLERANCE = 0.005  # headline threshold: lowest within this accuracy of the best
 _LEX_IDX = [sf.BASE_NAMES.index(name) for name in sf.LEXICAL_NAMES]
 
 
@@ -284,8 +285,13 @@ def fit_title(examples: list[tuple[np.ndarray, np.ndarray]]) -> dict:
             best.append((score[j], bool(lab[j]), bool(lab.any())))
     grid = np.linspace(0.05, 0.95, 19)
     accuracy = [np.mean([(s >= t and ok) or (s < t and not anyt) for s, ok, anyt in best]) for t in grid]
-    spec["threshold"] = round(float(grid[int(np.argmax(accuracy))]), 3)
-    print(f"title: {max(accuracy):.3f} of pages with candidates right at threshold {spec['threshold']}")
+    # the accuracy is flat over a range of thresholds: take the lowest one within TITLE_TOLERANCE of
+    # the best, since a headline found is worth more to a reader than no headline
+    near_best = [t for t, acc in zip(grid, accuracy, strict=True) if acc >= max(accuracy) - TITLE_TOLERANCE]
+    spec["threshold"] = round(float(min(near_best)), 3)
+    curve = " ".join(f"{t:.2f}:{acc:.3f}" for t, acc in zip(grid, accuracy, strict=True))
+    print(f"title: {max(accuracy):.3f} of pages with candidates right at best; threshold {spec['threshold']}")
+    print(f"title accuracy by threshold: {curve}")
     return spec
 
 

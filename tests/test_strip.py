@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsdesk
+from newsdesk import strip_features
 from newsdesk.strip import DROP_REASONS, REASONS, Stripped, _rule_reasons, default_model
 from newsdesk.strip_features import line_stats, split_lines
 
@@ -230,6 +231,49 @@ def test_list_header_without_teasers_drops_no_paragraph() -> None:
     r = newsdesk.strip(text)
     _kept(r, "Russian and Chinese transport ministers agreed on Tuesday")
     _kept(r, "The agreement, signed in Moscow, covers new border crossings")
+
+
+# Written for these tests: readers' comments under the story, each reading like prose.
+_COMMENTS = """
+3 Comments
+
+Anna K.
+I have been following rail freight between the two countries for years, and this agreement is long \
+overdue in my opinion.
+
+Reply
+
+Mark from Leeds
+Doubling the volume by 2030 sounds ambitious, but the new crossings in the Far East should make a real \
+difference to trade.
+
+Reply
+
+Leave a Reply
+"""
+
+
+def test_comment_section_after_the_article_is_dropped() -> None:
+    r = newsdesk.strip(_STORY + _COMMENTS)
+    _kept(r, "Russian and Chinese transport ministers agreed on Tuesday")
+    _kept(r, '"Rail is the backbone of our trade,"')
+    assert "3 Comments" not in r.body
+    assert "following rail freight" not in r.body
+    assert "Doubling the volume by 2030" not in r.body
+
+
+def test_only_a_comment_header_past_the_prose_opens_the_comment_section() -> None:
+    """ "N Comments" under the headline is a counter; past the article's prose it heads the comments."""
+    text = "Moscow, Beijing pledge rail deal\n3 Comments\n\n" + _STORY.split("\n\n", 2)[2] + _COMMENTS
+    doc = strip_features.split_lines(text)
+    x, _ = strip_features.base_features(doc)
+    head = x[strip_features.BASE_NAMES.index("comment_head")] > 0
+    after = x[strip_features.BASE_NAMES.index("after_comments")] > 0
+    headers = [doc.stripped[i] for i in np.flatnonzero(head)]
+    assert headers == ["3 Comments", "3 Comments", "Leave a Reply"]
+    first_after = int(np.argmax(after))
+    assert doc.stripped[first_after - 1] == "3 Comments" and first_after > 5  # the second, late counter
+    assert after[first_after:].all() and not after[:first_after].any()
 
 
 @pytest.mark.parametrize(

@@ -562,7 +562,7 @@ def _title(
             or (i == 0 and not keep.all())
             or (not keep[0] and len(s) >= 8 and s.lower() in first_line)
         ):
-            return _unbreadcrumb(doc, kept, i, words)
+            return _unbreadcrumb(doc, i, words)
     lead = _lead_headline(kept, v, words, prose)
     if lead >= 0:
         return lead, kept[kept < lead].tolist()
@@ -582,7 +582,8 @@ _LEAD_CHROME_WORDS = 8  # kept lines above that headline up to this long are sit
 
 def _lead_headline(kept: np.ndarray, v: np.ndarray, words: np.ndarray, prose: np.ndarray) -> int:
     """The first of the Title Case lines just above the first kept paragraph, when the body starts
-    with a few short lines (no paragraph) before them; -1 otherwise."""
+    with a few short lines (no paragraph) before them, or with two or more such lines right under
+    dropped lines (headline and standfirst); -1 otherwise."""
     first_prose = np.flatnonzero(prose[kept])
     if len(first_prose) == 0 or not 1 <= first_prose[0] <= _TITLE_TOP + 2:
         return -1
@@ -597,6 +598,8 @@ def _lead_headline(kept: np.ndarray, v: np.ndarray, words: np.ndarray, prose: np
     run = len(top)
     while run > 0 and headline[run - 1]:
         run -= 1
+    if run == 0 and len(top) >= 2 and top[0] > 0:
+        return int(top[0])  # headline and standfirst straight under the dropped page header
     if run == len(top) or run == 0 or (words[top[:run]] > _LEAD_CHROME_WORDS).any():
         return -1
     return int(top[run])
@@ -605,10 +608,11 @@ def _lead_headline(kept: np.ndarray, v: np.ndarray, words: np.ndarray, prose: np
 _CRUMB_MIN_LETTERS = 15
 
 
-def _unbreadcrumb(doc: sf.Lines, kept: np.ndarray, i: int, words: np.ndarray) -> tuple[int, list[int]]:
-    """(headline, breadcrumb): a kept line just below ``i`` whose letters end ``i``'s is the headline."""
+def _unbreadcrumb(doc: sf.Lines, i: int, words: np.ndarray) -> tuple[int, list[int]]:
+    """(headline, breadcrumb): a line just below ``i`` (kept or not) whose letters end ``i``'s is the
+    headline."""
     mine = _letters(doc.stripped[i])
-    for j in kept[(kept > i)][:_TITLE_TOP].tolist():
+    for j in range(i + 1, min(i + 1 + _TITLE_TOP, len(words))):
         theirs = _letters(doc.stripped[j])
         if (
             len(theirs) >= _CRUMB_MIN_LETTERS

@@ -9,6 +9,7 @@ probabilities of the neighbours (stacking).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise, repeat
@@ -375,11 +376,27 @@ def _char_counts(cls: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.add.reduceat(rows, starts, axis=1, dtype=np.int64).astype(np.float64)
 
 
+# The header of a comment section ("12 Comments", "Leave a Reply", "Join the discussion"): past the
+# article's prose, what follows it is readers' comments, not the article.
+_COMMENT_HEAD_RE = re.compile(
+    r"(?=[\dacdjloprsvw])(?:\d+\s+(?:comments?|responses?|replies|thoughts?)(?:\s+on\b.*)?"
+    r"|(?:leave|post|add|write|submit)\s+(?:a|your|the)\s+(?:reply|comment|response)\b.*"
+    r"|(?:reader\s+)?comments?|responses?|discussion|conversation"
+    r"|join\s+the\s+(?:discussion|conversation)|what\s+do\s+you\s+think\??"
+    r"|one\s+(?:comment|response|reply|thought)(?:\s+on\b.*)?"
+    r"|(?:show|load|view|see|read)\s+(?:all\s+|more\s+)?(?:\d+\s+)?comments?)"
+    r"\s*[:.]?\s*(?:\(\d+\))?\s*$",
+    re.I,
+)
+_COMMENT_HEAD_WORDS = 12
+_COMMENT_HEAD_AFTER = 0.5  # share of the page's prose words a comment header must come after
+
 _STAT_NAMES = [
     "n_alpha", "n_upper", "n_digit", "n_punct", "n_term", "n_comma", "n_sep", "n_char", "n_words", "n_uwords",
     "ends_term", "ends_colon", "ends_alnum", "start_upper", "start_lower", "start_digit", "start_bullet",
     "indented", "ellipsis", "n_clock", "n_stop", "n_date", "n_hint",
-    *[f"fam_{f}" for f in _FAMILY_NAMES], *[f"fam0_{f}" for f in _FAMILY_NAMES], "rule0", "lex",
+    *[f"fam_{f}" for f in _FAMILY_NAMES], *[f"fam0_{f}" for f in _FAMILY_NAMES], "rule0",
+    "comment_head", "lex",
 ]
 STAT_ROW = {name: i for i, name in enumerate(_STAT_NAMES)}
 
@@ -448,6 +465,10 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     first = np.minimum(seg + (doc.nonblank > 0), len(codes) - 1)
     first_code = np.where(nl[first], 0, codes[first])
     out[23 + k : 24 + 2 * k] = (first_code[None, :] & _FAM_BITS) != 0
+    short = np.flatnonzero(out[8] <= _COMMENT_HEAD_WORDS)
+    match = _COMMENT_HEAD_RE.match
+    stripped = doc.stripped
+    out[-2, short] = [match(stripped[i][:120]) is not None for i in short.tolist()]
     if lexicon is not None:
         hit = vid >= 0
         weight = np.zeros(len(codes))
@@ -550,6 +571,12 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     for name, value in zip(("run_short", "run_headline", "run_prose", "run_other"), runs, strict=True):
         out[row[name]] = value
     out[row["prose_gap_before"]], out[row["since_header"]] = since
+    comment_head = v[STAT_ROW["comment_head"]] > 0
+    out[row["comment_head"]] = comment_head
+    prose_words = np.cumsum(np.where(prose, n_words, 0.0))
+    late = prose_words >= _COMMENT_HEAD_AFTER * max(float(prose_words[-1]), 1.0)
+    opened = np.cumsum(comment_head & late)
+    out[row["after_comments"]] = (opened - (comment_head & late)) > 0
     ctx = window_mean(np.vstack([(fam["comment"] > 0) & (n_words <= 6), (n_clock > 0) | (n_date > 0)]), 3)
     out[row["comment_ctx"]], out[row["stamp_ctx"]] = ctx
     shares = window_mean(np.vstack([np.where(prose, n_words, 0.0), n_words]), 5)
@@ -616,7 +643,7 @@ BASE_NAMES: list[str] = [
     "rel_len", "log_n", "blank_before", "blank_after", "blk_log_lines", "blk_log_chars", "blk_term",
     "date", "chrome_kw", "kw_density", "ellipsis", "headline", "clock", "run_short", "run_headline",
     "run_prose", "run_other", "prose_gap_before", "prose_gap_after", "prose_share5",
-    "since_header", "comment_ctx", "stamp_ctx",
+    "since_header", "comment_ctx", "stamp_ctx", "comment_head", "after_comments",
     *[f"{p}_{f}" for f in _FAMILY_NAMES for p in ("kw", "kw0")],
     *[f"{r}_{s}" for r in ("dense_w", "dense_p") for s in ("in", "before", "after")],
     *[f"{c}_{s}" for s in ("p1", "n1", "w3", "w10") for c in _NEIGHBOURED],
