@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= data
+# A store written by `newsdesk annotate`; when set, the briefing reads it instead of DATA.
+STORE ?=
 OUT ?= reports/briefing
 # More briefing options, e.g. BRIEFING_ARGS='--since 2025-03-01 --outlet GEOPOLITIKI --title "Week 14"'.
 BRIEFING_ARGS ?=
@@ -35,9 +37,9 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	fi
 
-## briefing   install, then run every notebook on DATA (default data/) into OUT (default reports/briefing)
+## briefing   install, then run every notebook on DATA (default data/) or STORE into OUT (default reports/briefing)
 briefing: install
-	$(BIN)/newsdesk briefing --data $(DATA) --out $(OUT) $(BRIEFING_ARGS)
+	$(BIN)/newsdesk briefing $(if $(STORE),--store $(STORE),--data $(DATA)) --out $(OUT) $(BRIEFING_ARGS)
 
 ## test       ruff, unit tests, nbval over notebooks/ and the evaluation gate (what CI runs)
 test: install lint browser

@@ -9,7 +9,7 @@ Prints four figures and their targets:
 3. peak memory (summed RSS of the process tree: driver, nannies, workers) of ``newsdesk annotate``
    on N_LARGE articles over N_SMALL articles (target <= 1.3x), both on a two-worker local cluster;
 4. the time of each notebook on the stores of N_SMALL and N_LARGE articles (target < 60 s each),
-   executed with papermill with the corpus opened by ``newsdesk.open_store``.
+   executed with papermill with the store as their ``store`` parameter.
 
 The articles are generated at run time from the page dumps in ``../shared/eval/boilerplate/`` (dev and
 train, gzip JSONL): a few hundred words of each page's main text (a window that differs per copy),
@@ -223,29 +223,16 @@ def run_measured(command: list[str], env: dict[str, str], interval: float = 0.1)
     }
 
 
-def store_notebook(notebook: Path, store: Path, target: Path) -> dict[str, Any]:
-    """A copy of ``notebook`` that opens ``store`` instead of loading ``data_dir``, and its parameters."""
-    import nbformat
+def store_parameters(notebook: Path, store: Path) -> dict[str, Any]:
+    """The papermill parameters that run ``notebook`` on ``store`` (its ``store`` parameter)."""
     import papermill
 
     declared = papermill.inspect_notebook(str(notebook))
+    if "store" not in declared:
+        raise ValueError(f"{notebook.name} does not take a store parameter")
     # The stores are annotated with --infer-dates missing: inferring every date would parse every text.
     parameters: dict[str, Any] = {"infer_all": False} if "infer_all" in declared else {}
-    if "store" in declared:  # a notebook that takes the store as a parameter
-        nbformat.write(nbformat.read(notebook, as_version=4), target)
-        return {**parameters, "store": str(store)}
-    book = nbformat.read(notebook, as_version=4)
-    replaced = 0
-    for cell in book.cells:
-        if cell.cell_type == "code" and "newsdesk.load_corpus(data_dir)" in cell.source:
-            cell.source = cell.source.replace(
-                "newsdesk.load_corpus(data_dir)", f"newsdesk.open_store({str(store)!r})"
-            )
-            replaced += 1
-    if not replaced:
-        raise ValueError(f"{notebook.name} neither takes a store parameter nor loads data_dir")
-    nbformat.write(book, target)
-    return parameters
+    return {**parameters, "store": str(store)}
 
 
 def notebook_times(store: Path, scratch: Path, timeout: int) -> dict[str, float | str]:
@@ -254,13 +241,12 @@ def notebook_times(store: Path, scratch: Path, timeout: int) -> dict[str, float 
 
     times: dict[str, float | str] = {}
     for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        copy = scratch / f"input-{notebook.name}"  # run with cwd notebooks/: relative paths still hold
         try:
-            parameters = store_notebook(notebook, store, copy)
+            parameters = store_parameters(notebook, store)
             seconds, _ = timed(
-                lambda copy=copy, parameters=parameters, output=scratch / notebook.name: (
+                lambda notebook=notebook, parameters=parameters, output=scratch / notebook.name: (
                     papermill.execute_notebook(
-                        str(copy),
+                        str(notebook),
                         str(output),
                         parameters=parameters,
                         cwd=str(NOTEBOOKS),
@@ -273,8 +259,6 @@ def notebook_times(store: Path, scratch: Path, timeout: int) -> dict[str, float 
             times[notebook.stem] = round(seconds, 1)
         except Exception as exc:  # report and go on with the next notebook
             times[notebook.stem] = f"failed: {type(exc).__name__}: {str(exc).strip().splitlines()[-1][:160]}"
-        finally:
-            copy.unlink(missing_ok=True)
         print(f"  {notebook.stem}: {times[notebook.stem]}", flush=True)
     return times
 

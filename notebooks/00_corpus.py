@@ -22,7 +22,8 @@
 # **Method**
 #
 # - Load `data_dir` with `newsdesk.load_corpus`: the manifest `articles.csv` wins; a `.txt` file it does
-#   not list is loaded too, with a warning, so nothing is dropped unseen.
+#   not list is loaded too, with a warning, so nothing is dropped unseen. Given a `store` (written by
+#   `newsdesk annotate`), every notebook reads it instead: the same articles and problems, annotated once.
 # - Every file that could not be used (empty, binary, missing) or was repaired (encoding, byte-order
 #   mark, mojibake, odd spaces, HTML) is listed under *Problems* with its file and line.
 # - Outlets and publication dates come from the manifest only; they are left empty where the text
@@ -35,6 +36,7 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+store = None  # path of a store written by `newsdesk annotate`; when given, used instead of data_dir
 title = None  # report title (used by the briefing)
 since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
 until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
@@ -49,7 +51,9 @@ import newsdesk
 from newsdesk import charts, describe
 
 pd.set_option("display.max_colwidth", 120)
-corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+corpus = newsdesk.open_corpus(data_dir, store=store).select(
+    since=since, until=until, outlets=outlets, undated=undated
+)
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
 corpus

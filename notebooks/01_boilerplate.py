@@ -35,6 +35,7 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+store = None  # path of a store written by `newsdesk annotate`; when given, used instead of data_dir
 title = None  # report title (used by the briefing)
 since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
 until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
@@ -55,7 +56,9 @@ from newsdesk import boilerplate, charts
 
 pd.set_option("display.max_colwidth", 100)
 pd.set_option("display.max_rows", 200)
-corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+corpus = newsdesk.open_corpus(data_dir, store=store).select(
+    since=since, until=until, outlets=outlets, undated=undated
+)
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
 settings = boilerplate.SiteSettings(

@@ -38,6 +38,7 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+store = None  # path of a store written by `newsdesk annotate`; when given, used instead of data_dir
 title = None  # report title (used by the briefing)
 since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
 until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
@@ -55,7 +56,9 @@ from newsdesk import charts, chronology
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.max_rows", 200)
-corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+corpus = newsdesk.open_corpus(data_dir, store=store).select(
+    since=since, until=until, outlets=outlets, undated=undated
+)
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
 dates = chronology.publication_dates(corpus, infer="all" if infer_all else "missing")

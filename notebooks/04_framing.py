@@ -37,13 +37,14 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+store = None  # path of a store written by `newsdesk annotate`; when given, used instead of data_dir
 title = None  # report title (used by the briefing)
 since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
 until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
 outlets = None  # list of outlet names; None: every outlet
 undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
 export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
-lexicon_dir = None  # lexicons beside the data by default (<data_dir>/lexicons)
+lexicon_dir = None  # lexicons beside the data by default (<data_dir>/lexicons, or the store's copy)
 include_duplicates = False
 max_groups = 9  # groups shown in charts (tables show all)
 max_funnels = 3  # groups that get a distinctive-terms chart
@@ -57,7 +58,9 @@ from newsdesk import charts, framing, framing_charts, framing_report
 
 pd.set_option("display.max_colwidth", 110)
 pd.set_option("display.max_rows", 60)
-corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+corpus = newsdesk.open_corpus(data_dir, store=store).select(
+    since=since, until=until, outlets=outlets, undated=undated
+)
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
 inputs = framing.collect(corpus, lexicon_dir=lexicon_dir, include_duplicates=include_duplicates)
@@ -163,7 +166,8 @@ key_terms = framing.keyness(bodies, "group", "body", min_count=min_count)
 print(framing_report.keyness_finding(key_terms))
 
 # %% tags=["nbval-ignore-output"]
-funnel_groups = [group for group in groups if group in set(key_terms["group"])][:max_funnels]
+groups_with_terms = set(key_terms["group"])
+funnel_groups = [group for group in groups if group in groups_with_terms][:max_funnels]
 for group in funnel_groups:
     chart = framing_charts.keyness_funnel(key_terms, group)
     charts.show(chart, framing_charts.chart_name("04_distinctive", group))

@@ -27,6 +27,7 @@
 
 # %% tags=["parameters"]
 data_dir = "../data"
+store = None  # path of a store written by `newsdesk annotate`; when given, used instead of data_dir
 title = None  # report title (used by the briefing)
 since = None  # first publication date, "YYYY-MM-DD"; None: no lower bound
 until = None  # last publication date, "YYYY-MM-DD"; None: no upper bound
@@ -43,7 +44,9 @@ import newsdesk
 from newsdesk import charts, chronology, framing, framing_report, memo
 
 pd.set_option("display.max_colwidth", 160)
-corpus = newsdesk.load_corpus(data_dir).select(since=since, until=until, outlets=outlets, undated=undated)
+corpus = newsdesk.open_corpus(data_dir, store=store).select(
+    since=since, until=until, outlets=outlets, undated=undated
+)
 charts.use_corpus(corpus, export_dir=export_dir)
 dates = chronology.publication_dates(corpus)
 events = chronology.timeline(corpus)

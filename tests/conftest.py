@@ -1,4 +1,4 @@
-"""Shared fixtures: project paths and a per-session annotation cache."""
+"""Shared fixtures: project paths, a private copy of the seed data and a store annotated from it."""
 
 from __future__ import annotations
 
@@ -18,3 +18,17 @@ def seed_corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     target = tmp_path_factory.mktemp("seed-data") / "data"
     shutil.copytree(DATA, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory, seed_corpus_dir: Path) -> Path:
+    """The seed articles annotated into a store in this process (local engine, two articles per batch).
+
+    Tests read it and never change it.
+    """
+    from newsdesk.annotate_store import annotate
+
+    path = tmp_path_factory.mktemp("store") / "seeds"
+    summary = annotate(seed_corpus_dir, path, batch_size=2, progress=False)
+    assert summary.complete and summary.n_annotated == 5
+    return path

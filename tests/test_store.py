@@ -1,8 +1,8 @@
 """The Parquet store: ``newsdesk annotate`` writes it, ``newsdesk.open_store`` reads it like a corpus.
 
-The seed articles are annotated once per module into a store (local engine); every other run (an
-incremental one, one killed midway and resumed, one on a Dask LocalCluster) is compared with it or
-with the in-memory corpus.
+The seed articles are annotated once per session into a store (local engine, the ``seed_store`` fixture
+of ``conftest.py``); every other run (an incremental one, one killed midway and resumed, one on a Dask
+LocalCluster) is compared with it or with the in-memory corpus.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ import pandas as pd
 import pytest
 
 import newsdesk
-from newsdesk import chronology, cli, quote_report
+from newsdesk import chronology, cli, framing, quote_report
 from newsdesk.annotate_store import annotate
 from newsdesk.boilerplate import SiteSettings
+from newsdesk.framing_lexicon import read_term_lexicon
 from newsdesk.store import TABLES, Layout, Store, StoreError, committed_batches, open_store
 
 CHANGED_ID = "003_78216b02c8886212"
@@ -72,7 +73,7 @@ def stored_tables(path: Path) -> dict[str, pd.DataFrame]:
     tables = {}
     for name in TABLES:
         frame = store.table(name)
-        order = [c for c in ("unit", "date_unit", "row", "line_no") if c in frame.columns]
+        order = [c for c in ("unit", "date_unit", "match_unit", "row", "line_no") if c in frame.columns]
         tables[name] = frame.sort_values(order, kind="stable").reset_index(drop=True)
     return tables
 
@@ -82,22 +83,13 @@ def assert_same_store(left: Path, right: Path) -> None:
     for name in TABLES:
         pd.testing.assert_frame_equal(left_tables[name], right_tables[name], obj=f"table {name}")
     left_reader, right_reader = open_store(left).reader, open_store(right).reader
-    where = ["batch", "date_batch"]  # batch names depend on how the work was cut, not on the results
+    where = ["batch", "date_batch", "match_batch"]  # names depend on how the work was cut, not on results
     pd.testing.assert_frame_equal(
         left_reader.index.drop(columns=where), right_reader.index.drop(columns=where)
     )
     for name in ("problems", "duplicates", "repeated", "site_groups"):
         # text columns are str or object depending on whether stripping came from the disk cache
         assert_same(left_reader.frame(name), right_reader.frame(name))
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory, seed_corpus_dir: Path) -> Path:
-    """The seed articles annotated in this process, two articles per batch."""
-    path = tmp_path_factory.mktemp("store") / "seeds"
-    summary = annotate(seed_corpus_dir, path, batch_size=2, progress=False)
-    assert summary.complete and summary.n_annotated == 5
-    return path
 
 
 def test_store_round_trip_equals_the_in_memory_corpus(seed_store: Path, seed_corpus_dir: Path) -> None:
@@ -126,6 +118,100 @@ def test_store_round_trip_equals_the_in_memory_corpus(seed_store: Path, seed_cor
     assert_same(dates, chronology.publication_dates(corpus, infer="all"))
     assert_same(chronology.corpus_timexes(store, dates=dates), chronology.corpus_timexes(corpus))
     assert set(store.cache.misses) <= {"pubdate"}
+
+
+def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists of entities as tuples: a frame just computed holds lists, one read back from Parquet arrays."""
+    if "entities" not in frame.columns:
+        return frame
+    return frame.assign(entities=frame["entities"].map(tuple))
+
+
+def assert_same_framing(left: framing.FramingInputs, right: framing.FramingInputs) -> None:
+    for part in ("articles", "sentences", "matches", "quotes", "excluded_duplicates"):
+        assert_same(comparable(getattr(left, part)), comparable(getattr(right, part)))
+    assert left.lexicon == right.lexicon
+
+
+def parsed_docs(store: Store) -> list[str]:
+    """The bodies whose parsed Doc reached the store's disk cache (loaded to compute something)."""
+    return list(store.cache.disk.keys(f"docs/{store.versions['pipeline']}", ".spacy"))
+
+
+def test_framing_frames_come_from_the_store_and_equal_the_in_memory_ones(
+    seed_store: Path, seed_corpus_dir: Path, tmp_path: Path
+) -> None:
+    corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "corpus-cache")
+    store = newsdesk.open_store(seed_store, cache_dir=tmp_path / "store-cache")
+    expected = framing.collect(corpus)
+    found = framing.collect(store)
+    assert_same_framing(found, expected)
+    assert len(found.sentences) and len(found.matches)
+    # The story lexicon beside the data went into the store with its matches.
+    assert "china_russia_relation" in set(found.matches["question"])
+    assert store.reader.meta["framing_lexicon"] == found.lexicon.fingerprint
+    # Sentences and matches were served from the store's tables: no Doc was loaded for them.
+    assert store.cache.misses == {} and parsed_docs(store) == []
+    stored = store.table("framing_sentences", ["article_id", "text", "tone"])
+    assert len(stored) == len(found.sentences)
+    assert stored["tone"].between(-1, 1).all()
+
+
+def test_a_changed_framing_lexicon_is_not_answered_from_the_stored_matches(
+    seed_store: Path, seed_corpus_dir: Path, tmp_path: Path
+) -> None:
+    corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "corpus-cache")
+    store = newsdesk.open_store(seed_store, cache_dir=tmp_path / "store-cache")
+    lexicons = tmp_path / "lexicons"
+    shutil.copytree(seed_corpus_dir / "lexicons", lexicons)
+    (lexicons / "pressure_terms.yaml").write_text(
+        "economic_pressure:\n  title: How pressure is named\n  terms:\n    sanctions: [sanction]\n",
+        encoding="utf-8",
+    )
+    assert read_term_lexicon(lexicons).fingerprint != store.reader.meta["framing_lexicon"]
+
+    expected = framing.collect(corpus, lexicon_dir=lexicons)
+    found = framing.collect(store, lexicon_dir=lexicons)
+    assert_same_framing(found, expected)
+    assert "economic_pressure" in set(found.matches["question"])  # the stored matches lack it
+    # The matches were found again, on the stored Docs (nothing was parsed: the store has every Doc).
+    assert sorted(parsed_docs(store)) == sorted(store.table("docs", ["body_sha"])["body_sha"])
+    assert store.cache.misses == {}
+
+
+def test_rerunning_annotate_after_a_lexicon_edit_only_matches_again(
+    tmp_path: Path, seed_corpus_dir: Path, seed_store: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(seed_corpus_dir, data)
+    store_path = tmp_path / "store"
+    assert annotate(data, store_path, batch_size=2, progress=False).n_annotated == 5
+    before = open_store(store_path)
+    units = before.reader.index.set_index("article_id")[["unit", "match_unit"]]
+
+    terms = data / "lexicons" / "framing_terms.yaml"
+    terms.write_text(
+        terms.read_text(encoding="utf-8")
+        + "economic_pressure:\n  title: How pressure is named\n  terms:\n    sanctions: [sanction]\n",
+        encoding="utf-8",
+    )
+    summary = annotate(data, store_path, batch_size=2, progress=False)
+    assert summary.complete
+    assert (summary.n_annotated, summary.n_rematched, summary.n_unchanged) == (0, 5, 5)
+    store = open_store(store_path, cache_dir=tmp_path / "store-cache")
+    after = store.reader.index.set_index("article_id")[["unit", "match_unit"]]
+    assert (after["unit"] == units["unit"]).all() and (after["match_unit"] != units["match_unit"]).all()
+    assert store.reader.meta["framing_lexicon"] == read_term_lexicon(data / "lexicons").fingerprint
+
+    corpus = newsdesk.load_corpus(data, cache_dir=tmp_path / "corpus-cache")
+    found = framing.collect(store)
+    assert_same_framing(found, framing.collect(corpus))
+    assert "economic_pressure" in set(found.matches["question"])
+    assert store.cache.misses == {} and parsed_docs(store) == []
+    # Nothing else changed: every other table is the first run's.
+    for name in TABLES:
+        if name != "framing_terms":
+            pd.testing.assert_frame_equal(store.table(name), before.table(name), obj=name)
 
 
 def test_other_boilerplate_settings_are_recomputed_from_the_stored_lines(
@@ -182,6 +268,55 @@ def test_stored_tables_agree_with_each_other_and_the_loaded_text(seed_store: Pat
     assert (lines["reason"] == lines["own_reason"]).all()  # no line of the seeds recurs across a site
 
 
+# Written for these tests: five short stories of one outlet, each ending with the same line about it.
+HARBOUR_STORIES = [
+    ("Ferry service resumes after storm", "The ferry between Vlissingen and Breskens resumed service on "
+     "Tuesday after two days of cancellations caused by the storm. Operators said about 3,000 passengers "
+     "had been affected and that extra crossings would run through the weekend."),
+    ("City council approves new bike lanes", "The city council voted 27 to 12 on Monday to build eleven "
+     "kilometres of protected bike lanes along the harbour front. Construction is due to start in the "
+     "spring and to take about eighteen months, the alderman for transport said."),
+    ("Port strike talks stall", "Talks between dock unions and terminal operators broke off late on "
+     "Wednesday without agreement on pay. The unions said they would decide next week whether to call a "
+     "strike, while the operators described their offer as final."),
+    ("Museum reopens maritime wing", "The maritime museum reopened its renovated east wing on Saturday, "
+     "with a restored pilot boat and a new gallery on the history of the harbour. Visitor numbers on the "
+     "first day were double the usual weekend figure, staff said."),
+    ("Water levels fall after dry spring", "Water levels in the river have fallen to their lowest point "
+     "in a decade after an unusually dry spring, forcing barges to sail with lighter loads. Shipping "
+     "companies warned that freight prices could rise if the drought continues."),
+]  # fmt: skip
+HARBOUR_LINE = "The Harbour Post is an independent newspaper covering the port and the city since 1898."
+
+
+def test_lines_repeated_across_a_site_keep_their_article_level_reason(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    rows = ["id,file,outlet,url,published"]
+    for number, (title, body) in enumerate(HARBOUR_STORIES):
+        (data / f"h{number}.txt").write_text(f"{title}\n\n{body}\n\n{HARBOUR_LINE}\n", encoding="utf-8")
+        rows.append(f"h{number},h{number}.txt,Harbour Post,,2025-06-0{number + 1}")
+    (data / "articles.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert annotate(data, tmp_path / "store", batch_size=2, progress=False).complete
+
+    corpus = newsdesk.load_corpus(data, cache_dir=tmp_path / "corpus-cache")
+    store = open_store(tmp_path / "store", cache_dir=tmp_path / "store-cache")
+    lines = store.table("lines")
+    repeated = lines[lines["reason"] == "repeated-across-site"]
+    assert len(repeated) == 5, "the outlet's line is kept by each article and dropped as repeated"
+    # own_reason is the article-level decision, as the stripper gives it for each text alone.
+    for article_id, text in zip(corpus.articles["article_id"], corpus.articles["text"], strict=True):
+        own = lines.loc[lines["article_id"] == article_id].sort_values("line_no")["own_reason"]
+        assert own.tolist() == newsdesk.strip(text).lines["reason"].astype(str).tolist()
+    for part in ("lines", "bodies", "repeated"):
+        assert_same(getattr(store.boilerplate(), part), getattr(corpus.boilerplate(), part))
+    # Other settings are recomputed from the stored article-level decisions: the line is back.
+    settings = SiteSettings(min_group=10)
+    assert_same(store.boilerplate(settings).bodies, corpus.boilerplate(settings).bodies)
+    assert all(HARBOUR_LINE in body for body in store.boilerplate(settings).bodies["body"])
+    assert store.cache.misses == {}
+
+
 def test_incremental_run_annotates_only_new_and_changed_articles(
     tmp_path: Path, seed_corpus_dir: Path
 ) -> None:
@@ -228,6 +363,11 @@ def test_incremental_run_annotates_only_new_and_changed_articles(
     assert any("protects every job" in text for text in new_quotes)
 
 
+def annotated_units(path: Path) -> int:
+    """Articles annotated in the committed batches (batches that only infer dates hold none)."""
+    return sum(len(marker["units"]) for marker in committed_batches(path).values())
+
+
 def test_a_run_killed_midway_resumes_to_the_same_store(
     tmp_path: Path, seed_corpus_dir: Path, seed_store: Path
 ) -> None:
@@ -239,9 +379,9 @@ def test_a_run_killed_midway_resumes_to_the_same_store(
     )
     deadline = time.monotonic() + 180
     try:
-        while len(committed_batches(store_path)) < 2:
+        while annotated_units(store_path) < 2:
             assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            assert time.monotonic() < deadline, "the run committed no two batches in time"
+            assert time.monotonic() < deadline, "the run committed no two annotated articles in time"
             time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
     finally:
@@ -249,8 +389,8 @@ def test_a_run_killed_midway_resumes_to_the_same_store(
         if process.stderr:
             process.stderr.close()
     assert process.returncode == -signal.SIGKILL
-    committed = len(committed_batches(store_path))
-    assert 2 <= committed < 5, "the run must be killed after its second batch and before its last"
+    committed = annotated_units(store_path)
+    assert 2 <= committed < 5, "the run must be killed after its second article and before its last"
     with pytest.raises(StoreError, match="no complete snapshot"):
         open_store(store_path)
     # What a kill during a write leaves: a temporary file and a part whose batch has no marker.
@@ -258,7 +398,9 @@ def test_a_run_killed_midway_resumes_to_the_same_store(
     (layout.table_dir("quotes") / ".tmp-half-written.parquet").write_bytes(b"PAR1 truncated")
     (layout.part("quotes", "0" * 24)).write_bytes(b"PAR1 truncated")
     # A committed batch that has lost a part no longer counts.
-    layout.part("timexes", sorted(committed_batches(store_path))[0]).unlink()
+    lost = next(batch for batch, marker in sorted(committed_batches(store_path).items()) if marker["units"])
+    layout.part("timexes", lost).unlink()
+    assert annotated_units(store_path) == committed - 1
     committed -= 1
 
     summary = annotate(seed_corpus_dir, store_path, batch_size=1, progress=False)

@@ -1,10 +1,11 @@
 """newsdesk: compare how news outlets cover one story.
 
-The public surface is small: ``load_corpus`` for a folder of article dumps, ``nlp`` for the shared
+The public surface is small: ``load_corpus`` for a folder of article dumps, ``open_store`` for an
+annotated Parquet store, ``open_corpus`` for either (what the notebooks call), ``nlp`` for the shared
 spaCy pipeline, and text-level functions added by later modules.
 """
 
-from .corpus import Corpus, load_corpus
+from .corpus import Corpus, load_corpus, open_corpus
 from .pipeline import nlp
 from .problems import CorpusError, Problem
 from .strip import Stripped, strip
@@ -18,6 +19,7 @@ __all__ = [
     "infer_published",
     "load_corpus",
     "nlp",
+    "open_corpus",
     "open_store",
     "quoted_terms",
     "quotes",

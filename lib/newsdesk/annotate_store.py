@@ -6,13 +6,18 @@ A run (the *driver*):
    article-level decisions come from the disk cache, then the corpus-level passes find near-duplicate
    articles and lines repeated across a site). These passes run first, over the whole corpus, because
    the body that every later step parses depends on them; their small result tables go into the
-   snapshot;
+   snapshot. A Dask cluster starts and warms its workers up (:func:`warm_up`) while the corpus loads,
+   and infers the missing publication dates (:func:`date_batches`, which need only the loaded texts)
+   while it is stripped;
 2. keys each article by its *unit* (article id, text hash, stripped lines and body, manifest date and
    the version of every step); units already in a committed batch of the store are skipped;
 3. cuts the rest into batches in corpus order. Each batch is one task, :func:`annotate_batch`: parse
    the bodies (the spaCy pipeline is loaded once per worker process), then sentences, entities, quotes,
-   quoted terms, the publication date where the manifest has none, and timexes, and keeps each parsed
-   Doc (spaCy's DocBin); the task writes its parts and then its commit marker straight into the store;
+   quoted terms, the publication date where the manifest has none, timexes, and the framing frames
+   (sentence tone and entities, matches of the corpus's framing lexicons), and keeps each parsed Doc
+   (spaCy's DocBin); the task writes its parts and then its commit marker straight into the store.
+   Lexicon matches have their own key, the *match unit* (the unit and the lexicon's hash): after an
+   edit of the framing lexicons only they are redone, on the stored Docs;
 4. when every batch is committed, writes the snapshot (article metadata, load problems, the
    corpus-level tables, the corpus's ``lexicons/`` folder) and makes it current, then deletes batches
    no snapshot uses.
@@ -31,8 +36,9 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,10 +49,12 @@ from tqdm import tqdm
 
 from .boilerplate import SiteSettings
 from .cache import content_hash
+from .framing_lexicon import TermLexicon, TermMatcher, read_term_lexicon
 from .store import (
     FORMAT_VERSION,
     REPEATED_REASON,
     committed_batches,
+    read_part,
     remove_uncommitted,
     vacuum,
     write_batch,
@@ -77,6 +85,7 @@ def current_versions() -> dict[str, str]:
     """The version of every step whose output the store holds (the keys of the disk cache too)."""
     from .boilerplate import strip_fingerprint
     from .chronology import pubdate_fingerprint, timex_fingerprint
+    from .framing import framing_fingerprint
     from .pipeline import pipeline_fingerprint
     from .quote_corpus import quotes_fingerprint
 
@@ -87,6 +96,7 @@ def current_versions() -> dict[str, str]:
         "quotes": quotes_fingerprint(),
         "timexes": timex_fingerprint(),
         "pubdate": pubdate_fingerprint(),
+        "framing": framing_fingerprint(),
     }
 
 
@@ -119,15 +129,22 @@ class Item:
     #: Final stripped lines, column -> array (``body_start`` -1 where a line is not in the body).
     lines: dict[str, np.ndarray] | None = None
     body: dict[str, Any] | None = None
+    #: The framing lexicon matches to compute and write (None: not wanted, or already stored).
+    match_unit: str | None = None
+    #: (batch, unit) of the stored Doc to match when the article is not parsed again.
+    stored_doc: tuple[str, str] | None = None
+    #: The date inferred by an earlier task of the run (date, source, confidence): not inferred again.
+    inferred: tuple[str | None, str, float] | None = None
 
 
 @dataclass
 class Batch:
-    """One task: a few articles, the store version they are keyed with."""
+    """One task: a few articles, the store version they are keyed with, the framing lexicon."""
 
     batch_id: str
     version: str
     items: list[Item]
+    lexicon: TermLexicon | None = None
 
 
 def _infer(text: str) -> tuple[str | None, str, float]:
@@ -162,8 +179,9 @@ def _to_text_offsets(
 class _Rows:
     """The per-article frames of one table in a batch, given their key columns in one go."""
 
-    def __init__(self, *, spans: bool = True):
+    def __init__(self, *, spans: bool = True, key: str = "unit"):
         self.spans = spans
+        self.key = key
         self.frames: list[pd.DataFrame] = []
         self.keys: list[tuple[str, str | None]] = []
         self.offsets: list[tuple[np.ndarray, np.ndarray]] = []
@@ -172,19 +190,20 @@ class _Rows:
         if not len(frame):
             return
         self.frames.append(frame)
-        self.keys.append((item.article_id, item.unit))
+        self.keys.append((item.article_id, getattr(item, self.key)))
         if self.spans:
             starts, ends = frame["start"].to_numpy(np.int64), frame["end"].to_numpy(np.int64)
             self.offsets.append(_to_text_offsets(lines, starts, ends))
 
     def frame(self) -> pd.DataFrame:
-        """All rows with ``article_id``, ``unit``, ``row`` (order within the article) and text offsets."""
+        """All rows with ``article_id``, the key (``unit``), ``row`` (order within the article) and text
+        offsets."""
         if not self.frames:
             return pd.DataFrame()
         lengths = [len(frame) for frame in self.frames]
         columns: dict[str, Any] = {
             "article_id": np.repeat([k[0] for k in self.keys], lengths),
-            "unit": np.repeat([k[1] for k in self.keys], lengths),
+            self.key: np.repeat([k[1] for k in self.keys], lengths),
             "row": np.concatenate([np.arange(n) for n in lengths]),
         }
         if self.spans:
@@ -206,21 +225,27 @@ def _parses(item: Item) -> bool:
 class _Batch:
     """Everything one task computes, table by table."""
 
-    def __init__(self) -> None:
-        self.rows = {name: _Rows() for name in ("sentences", "entities", "quotes", "terms", "timexes")}
+    def __init__(self, matcher: TermMatcher | None = None) -> None:
+        tables = ("sentences", "entities", "quotes", "terms", "timexes", "framing_sentences")
+        self.rows = {name: _Rows() for name in tables}
+        self.rows["framing_terms"] = _Rows(key="match_unit")
+        self.matcher = matcher
         self.lines: list[dict[str, np.ndarray]] = []
         self.articles: list[dict[str, Any]] = []
         self.pubdates: list[dict[str, Any]] = []
         self.docs: list[dict[str, Any]] = []
+        self.inferred: dict[str, tuple[str | None, str, float]] = {}
         self.tokens = 0
 
-    def add(self, item: Item, docs: Iterator[Any]) -> None:
-        """One article: its inferred date if wanted, and, if it is to be annotated, its parse and results."""
+    def add(self, item: Item, docs: Iterator[Any], stored: dict[str, Any]) -> None:
+        """One article: its inferred date if wanted, and, if it is to be annotated, its parse and results;
+        else its lexicon matches if wanted, on its stored Doc (``stored``: unit -> Doc)."""
         english = item.status != NOT_ENGLISH
         inferred = None
         if english and (item.date_unit is not None or (item.unit is not None and item.given is None)):
-            inferred = _infer(item.text)
+            inferred = item.inferred if item.inferred is not None else _infer(item.text)
             if item.date_unit is not None:
+                self.inferred[item.date_unit] = inferred
                 self.pubdates.append(
                     {
                         "article_id": item.article_id,
@@ -232,6 +257,8 @@ class _Batch:
                     }
                 )
         if item.unit is None:
+            if item.match_unit is not None and item.stored_doc is not None and item.lines is not None:
+                self._match(item, stored[item.stored_doc[1]], item.lines)
             return
         record: dict[str, Any] = {
             "article_id": item.article_id,
@@ -248,11 +275,12 @@ class _Batch:
         from spacy.tokens import DocBin
 
         from .chronology import events_from_doc
+        from .framing import sentence_frame as framing_sentences
         from .quotations import quoted_terms_from_doc, quotes_from_doc
 
         assert item.body is not None and item.lines is not None
         body = item.body["body"]
-        lines = {**item.lines, "own_reason": _own_reasons(item.text, item.lines["reason"])}
+        lines = item.lines
         sentences = list(doc.sents)
         self.tokens += len(doc)
         body_sha = content_hash(body)
@@ -282,9 +310,13 @@ class _Batch:
         )
         self.rows["sentences"].add(sentence_frame, item, lines)
         self.rows["entities"].add(entity_frame, item, lines)
-        self.rows["quotes"].add(quotes_from_doc(doc), item, lines)
-        self.rows["terms"].add(quoted_terms_from_doc(doc), item, lines)
+        quotes = quotes_from_doc(doc)
+        self.rows["quotes"].add(quotes, item, lines)
+        self.rows["terms"].add(quoted_terms_from_doc(doc, quotes), item, lines)
         self.rows["timexes"].add(events_from_doc(doc, date), item, lines)
+        self.rows["framing_sentences"].add(framing_sentences(doc), item, lines)
+        if item.match_unit is not None:
+            self._match(item, doc, lines)
         return {
             "title": item.body["title"],
             "body": body,
@@ -299,6 +331,11 @@ class _Batch:
             "timex_key": content_hash(f"{body}\0{date or ''}"),
             "effective_date": date,
         }
+
+    def _match(self, item: Item, doc: Any, lines: dict[str, np.ndarray]) -> None:
+        if self.matcher is None:
+            raise AnnotateError("a batch asks for framing lexicon matches but carries no lexicon")
+        self.rows["framing_terms"].add(self.matcher(doc), item, lines)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         frames = {name: collected.frame() for name, collected in self.rows.items()}
@@ -329,19 +366,22 @@ def annotate_batch(store: str, batch: Batch) -> dict[str, Any]:
         )
     language = nlp()
     bodies = [i.body["body"] for i in batch.items if _parses(i) and i.body is not None]
-    done = _Batch()
+    done = _Batch(_matcher(batch.lexicon) if batch.lexicon is not None else None)
     # The strings spaCy adds for this batch's words are freed after it: a worker's memory stays flat.
     with language.memory_zone():
+        stored = _stored_docs(store, batch.items, language)
         docs = _pipe_in_pieces(language, iter(bodies), PIPE_BATCH_SIZE, 1)
         for item in batch.items:
-            done.add(item, docs)
+            done.add(item, docs, stored)
     units = sorted(i.unit for i in batch.items if i.unit is not None)
     date_units = sorted(i.date_unit for i in batch.items if i.date_unit is not None)
+    match_units = sorted(i.match_unit for i in batch.items if i.match_unit is not None)
     seconds = time.perf_counter() - started
     info = {
         "version": batch.version,
         "units": units,
         "date_units": date_units,
+        "match_units": match_units,
         "tokens": done.tokens,
         "seconds": round(seconds, 3),
     }
@@ -351,25 +391,47 @@ def annotate_batch(store: str, batch: Batch) -> dict[str, Any]:
         "articles": len(batch.items),
         "annotated": len(units),
         "dates": len(date_units),
+        "inferred": done.inferred,
+        "matches": len(match_units),
         "tokens": done.tokens,
         "seconds": seconds,
         "pid": os.getpid(),
     }
 
 
+_MATCHERS: dict[str, TermMatcher] = {}
+
+
+def _matcher(lexicon: TermLexicon) -> TermMatcher:
+    """This process's matcher of ``lexicon`` (built once per lexicon, outside any memory zone)."""
+    from .pipeline import nlp
+
+    if lexicon.fingerprint not in _MATCHERS:
+        _MATCHERS.clear()
+        _MATCHERS[lexicon.fingerprint] = TermMatcher(lexicon, nlp())
+    return _MATCHERS[lexicon.fingerprint]
+
+
+def _stored_docs(store: str, items: list[Item], language: Any) -> dict[str, Any]:
+    """The stored Docs of the items that are only matched again (unit -> Doc), one read per part."""
+    from spacy.tokens import DocBin
+
+    wanted: dict[str, list[str]] = {}
+    for item in items:
+        if item.unit is None and item.match_unit is not None and item.stored_doc is not None:
+            wanted.setdefault(item.stored_doc[0], []).append(item.stored_doc[1])
+    docs: dict[str, Any] = {}
+    for batch_id, units in sorted(wanted.items()):
+        rows = read_part(store, "docs", batch_id, units, ["unit", "doc"]).to_pydict()
+        for unit, data in zip(rows["unit"], rows["doc"], strict=True):
+            docs[unit] = next(iter(DocBin().from_bytes(data).get_docs(language.vocab)))
+    missing = {unit for units in wanted.values() for unit in units} - set(docs)
+    if missing:
+        raise AnnotateError(f"{len(missing)} stored Doc(s) to match are missing from the store")
+    return docs
+
+
 # --- planning -------------------------------------------------------------------------------------------
-
-
-def _own_reasons(text: str, reasons: np.ndarray) -> np.ndarray:
-    """Each line's article-level reason: its reason, except lines the corpus pass dropped as repeated."""
-    repeated = reasons == REPEATED_REASON
-    if repeated.any():
-        from .strip import strip
-
-        own = strip(text).lines["reason"].astype(str).to_numpy(dtype=object)
-        if len(own) == len(reasons):
-            reasons = np.where(repeated, own, reasons)
-    return reasons
 
 
 @dataclass
@@ -377,22 +439,30 @@ class Plan:
     """Every article's keys (``keys``, in corpus order) and what is still to do for which article."""
 
     keys: pd.DataFrame
-    #: (position in ``corpus.articles``, annotate it, infer its date), in corpus order.
-    todo: list[tuple[int, bool, bool]]
+    #: (position in ``corpus.articles``, annotate it, infer its date, match the lexicons), in corpus order.
+    todo: list[tuple[int, bool, bool, bool]]
+    #: The committed batch of every unit already annotated (where its stored Doc is).
+    batch_of: dict[str, str] = field(default_factory=dict)
 
     @property
     def n_annotate(self) -> int:
-        return sum(annotate for _, annotate, _ in self.todo)
+        return sum(annotate for _, annotate, _, _ in self.todo)
 
     @property
     def n_dates(self) -> int:
-        return sum(infer for _, _, infer in self.todo)
+        return sum(infer for _, _, infer, _ in self.todo)
+
+    @property
+    def n_rematched(self) -> int:
+        """Articles whose lexicon matches are redone on their stored Doc (not annotated again)."""
+        return sum(match and not annotate for _, annotate, _, match in self.todo)
 
 
 class _Articles:
     """Per-article views of a stripped corpus: final lines and body."""
 
     def __init__(self, corpus: Any):
+        self.cache = corpus.cache
         stripping = corpus.boilerplate()
         lines = stripping.lines
         self.columns = {c: lines[c].to_numpy() for c in ("line_no", "start", "end", "kept", "score")}
@@ -413,9 +483,33 @@ class _Articles:
         }
         return lines, body
 
+    def with_own_reasons(self, lines: dict[str, np.ndarray], text: str, sha256: str) -> dict[str, np.ndarray]:
+        """``lines`` with ``own_reason``: the article-level reason of each line, which differs from its
+        reason where the corpus pass dropped the line as repeated across a site (read from the cache
+        the driver stripped through)."""
+        from .boilerplate import article_lines
+
+        reasons = lines["reason"]
+        repeated = reasons == REPEATED_REASON
+        if repeated.any():
+            own = article_lines(text, sha256, self.cache)["reason"].astype(str).to_numpy(dtype=object)
+            if len(own) == len(reasons):
+                reasons = np.where(repeated, own, reasons)
+        return {**lines, "own_reason": reasons}
+
 
 def _given(row: Any) -> str | None:
     return None if pd.isna(row.published_date) else pd.Timestamp(row.published_date).date().isoformat()
+
+
+def date_key(versions: dict[str, str], article_id: str, sha256: str) -> str:
+    """The key of an article's inferred publication date: its text and the inference's version."""
+    return _digest(versions["pubdate"], article_id, sha256)
+
+
+def match_key(versions: dict[str, str], lexicon_fingerprint: str, unit: str) -> str:
+    """The key of an article's framing lexicon matches: its unit, the framing version, the lexicon."""
+    return _digest(versions["framing"], lexicon_fingerprint, unit)
 
 
 def plan(
@@ -425,15 +519,22 @@ def plan(
     committed: dict[str, dict[str, Any]],
     *,
     infer_dates: str = "missing",
+    lexicon_fingerprint: str = "",
+    articles: _Articles | None = None,
 ) -> Plan:
     """The unit of every article and what is missing from the ``committed`` batches.
 
     Keys include the versions they depend on, so a batch of other versions never matches: a unit
-    covers every step, a date unit only the date inference (kept when, say, a quote lexicon changes).
+    covers every step, a date unit only the date inference (kept when, say, a quote lexicon changes),
+    a match unit the unit and the framing lexicon (redone alone when only the lexicon changes).
     """
-    done_units = {u for marker in committed.values() for u in marker["units"]}
+    batch_of: dict[str, str] = {}
+    for batch_id, marker in sorted(committed.items()):
+        for unit in marker["units"]:
+            batch_of.setdefault(unit, batch_id)
     done_dates = {u for marker in committed.values() for u in marker["date_units"]}
-    articles = _Articles(corpus)
+    done_matches = {u for marker in committed.values() for u in marker.get("match_units", [])}
+    articles = articles or _Articles(corpus)
     keys = []
     todo = []
     for position, row in enumerate(corpus.articles.itertuples(index=False)):
@@ -449,28 +550,77 @@ def plan(
                 body["body"],
             ]
         unit = _digest(version, row.article_id, row.sha256, row.status, given, signature)
-        date_unit = _digest(versions["pubdate"], row.article_id, row.sha256) if english else None
-        keys.append((row.article_id, unit, date_unit))
+        date_unit = date_key(versions, row.article_id, row.sha256) if english else None
+        match_unit = match_key(versions, lexicon_fingerprint, unit) if english else None
+        keys.append((row.article_id, unit, date_unit, match_unit))
+        annotate = unit not in batch_of
         want_date = english and (given is None or infer_dates == "all") and date_unit not in done_dates
-        if unit not in done_units or want_date:
-            todo.append((position, unit not in done_units, want_date))
-    return Plan(pd.DataFrame(keys, columns=["article_id", "unit", "date_unit"]), todo)
+        want_match = english and (annotate or match_unit not in done_matches)
+        if annotate or want_date or want_match:
+            todo.append((position, annotate, want_date, want_match))
+    keys_frame = pd.DataFrame(keys, columns=["article_id", "unit", "date_unit", "match_unit"])
+    return Plan(keys_frame, todo, batch_of)
 
 
-def make_batches(corpus: Any, work: Plan, batch_size: int, version: str) -> Iterator[Batch]:
+def _batch(version: str, items: list[Item], lexicon: TermLexicon | None = None) -> Batch:
+    """A batch named by a hash of its keys, so that a batch that is redone keeps its name."""
+    name = _digest(version, [(i.unit, i.date_unit, i.match_unit) for i in items])[:24]
+    return Batch(name, version, items, lexicon)
+
+
+def date_batches(
+    corpus: Any,
+    versions: dict[str, str],
+    committed: dict[str, dict[str, Any]],
+    batch_size: int,
+    version: str,
+    *,
+    infer_dates: str = "missing",
+) -> list[Batch]:
+    """Batches that only infer publication dates: for the articles whose date is wanted and not stored.
+
+    They need only the loaded texts, so they can run while the driver strips the corpus.
+    """
+    done = {u for marker in committed.values() for u in marker["date_units"]}
+    items = []
+    for row in corpus.articles.itertuples(index=False):
+        given = _given(row)
+        if row.status == NOT_ENGLISH or (given is not None and infer_dates != "all"):
+            continue
+        date_unit = date_key(versions, row.article_id, row.sha256)
+        if date_unit not in done:
+            items.append(Item(row.article_id, row.sha256, row.status, row.text, None, date_unit, given))
+    return [_batch(version, items[start : start + batch_size]) for start in range(0, len(items), batch_size)]
+
+
+def make_batches(
+    corpus: Any,
+    work: Plan,
+    batch_size: int,
+    version: str,
+    *,
+    lexicon: TermLexicon | None = None,
+    articles: _Articles | None = None,
+    inferred: dict[str, tuple[str | None, str, float]] | None = None,
+) -> Iterator[Batch]:
     """The work in batches of ``batch_size`` consecutive articles, built only when asked for.
 
     Each batch is named by a hash of its units, so a batch that is redone keeps its name.
+    ``inferred`` (date unit -> inferred date) holds the dates :func:`date_batches` found this run.
     """
-    articles = _Articles(corpus)
+    inferred = inferred or {}
+    articles = articles or _Articles(corpus)
     rows = list(corpus.articles.itertuples(index=False))
     units, date_units = work.keys["unit"].tolist(), work.keys["date_unit"].tolist()
+    match_units = work.keys["match_unit"].tolist()
     for start in range(0, len(work.todo), batch_size):
         items = []
-        for position, annotate, infer in work.todo[start : start + batch_size]:
+        for position, annotate, infer, match in work.todo[start : start + batch_size]:
             row = rows[position]
             english = row.status != NOT_ENGLISH
-            lines, body = articles.view(row.article_id) if annotate and english else (None, None)
+            lines, body = articles.view(row.article_id) if (annotate or match) and english else (None, None)
+            if annotate and lines is not None:
+                lines = articles.with_own_reasons(lines, row.text, row.sha256)
             unit, date_unit = units[position], date_units[position]
             items.append(
                 Item(
@@ -482,11 +632,13 @@ def make_batches(corpus: Any, work: Plan, batch_size: int, version: str) -> Iter
                     date_unit=date_unit if infer else None,
                     given=_given(row),
                     lines=lines,
-                    body=body,
+                    body=body if annotate else None,
+                    match_unit=match_units[position] if match else None,
+                    stored_doc=None if annotate or not match else (work.batch_of[unit], unit),
+                    inferred=inferred.get(date_unit) if annotate and not infer else None,
                 )
             )
-        name = _digest(version, [(i.unit, i.date_unit) for i in items])[:24]
-        yield Batch(name, version, items)
+        yield _batch(version, items, lexicon)
 
 
 # --- engines --------------------------------------------------------------------------------------------
@@ -505,10 +657,16 @@ class LocalEngine:
     def __exit__(self, *exc_info: object) -> None:
         return None
 
+    def ready(self) -> None:
+        return None
+
     def versions(self) -> dict[str, str]:
         return current_versions()
 
-    def run(self, store: str, batches: Iterable[Batch]) -> Iterator[tuple[Batch, Outcome]]:
+    def run(
+        self, store: str, batches: Iterable[Batch], *, in_flight: int | None = None
+    ) -> Iterator[tuple[Batch, Outcome]]:
+        """Each batch and its outcome, run one after another as they are asked for."""
         for batch in batches:
             try:
                 outcome: Outcome = annotate_batch(store, batch)
@@ -523,15 +681,43 @@ except ImportError:  # pragma: no cover
     WorkerPlugin = object  # type: ignore[assignment,misc]
 
 
+#: A short text written to warm a worker up: a dateline, a quote with its speaker, a quoted term.
+WARM_UP_TEXT = (
+    "Harbour talks resume\n\nROTTERDAM, March 3 (Wire) - Port officials met union leaders on Monday. "
+    '"We expect an agreement by Friday," union spokeswoman Anja de Vries told reporters. The port '
+    'authority called the plan a "fair deal" and said the backlog would clear next week.\n'
+)
+
+
+def warm_up() -> None:
+    """Run every step of a task once on :data:`WARM_UP_TEXT`, writing nothing.
+
+    What a task needs is loaded then (the spaCy pipeline, quote and speaker lexicons, timex rules, the
+    date inference, VADER's lexicon), so that a worker's first task runs at full speed.
+    """
+    from .chronology import events_from_doc
+    from .framing import sentence_frame
+    from .pipeline import nlp
+    from .quotations import quoted_terms_from_doc, quotes_from_doc
+
+    language = nlp()
+    with language.memory_zone():
+        doc = language(WARM_UP_TEXT)
+        quoted_terms_from_doc(doc, quotes_from_doc(doc))
+        events_from_doc(doc, "2025-03-03")
+        sentence_frame(doc)
+        _infer(WARM_UP_TEXT)
+
+
 class PipelinePlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
-    """Loads newsdesk's spaCy pipeline once when a worker starts (``newsdesk.nlp()`` keeps it)."""
+    """Warms a worker up when it starts (:func:`warm_up`: ``newsdesk.nlp()`` keeps the pipeline)."""
 
     name = "newsdesk-pipeline"
 
     def setup(self, worker: Any) -> None:
-        from newsdesk.pipeline import nlp
+        from newsdesk.annotate_store import warm_up
 
-        nlp()
+        warm_up()
 
 
 #: Worker settings for annotating: no statistical profiler (it samples the task's stack every 10 ms,
@@ -563,29 +749,53 @@ def local_cluster(workers: int) -> Any:
 
 
 class DaskEngine:
-    """Runs the tasks on a Dask cluster: a new ``LocalCluster``, a scheduler address, or a given client."""
+    """Runs the tasks on a Dask cluster: a new ``LocalCluster``, a scheduler address, or a given client.
+
+    Entering it starts the cluster (or connects) and warms the workers up in a background thread, so
+    that this happens while the driver loads and strips the corpus; :meth:`ready` waits for it.
+    """
 
     def __init__(self, *, scheduler: str | None = None, workers: int | None = None, client: Any = None):
         self.scheduler = scheduler
         self.n_workers = workers
         self.client = client
         self._owned: list[Any] = []
+        self._starting: threading.Thread | None = None
+        self._start_error: BaseException | None = None
 
     def __enter__(self) -> DaskEngine:
-        from distributed import Client
-
-        if self.client is None:
-            if self.scheduler:
-                self.client = Client(self.scheduler)
-            else:
-                cluster = local_cluster(self.n_workers or os.cpu_count() or 1)
-                self._owned.append(cluster)
-                self.client = Client(cluster)
-            self._owned.insert(0, self.client)
-        self.client.register_plugin(PipelinePlugin())
+        self._starting = threading.Thread(target=self._start, name="newsdesk-dask-start", daemon=True)
+        self._starting.start()
         return self
 
+    def _start(self) -> None:
+        from distributed import Client
+
+        try:
+            if self.client is None:
+                if self.scheduler:
+                    client = Client(self.scheduler)
+                else:
+                    cluster = local_cluster(self.n_workers or os.cpu_count() or 1)
+                    self._owned.append(cluster)
+                    client = Client(cluster)
+                self._owned.insert(0, client)
+                self.client = client
+            self.client.register_plugin(PipelinePlugin())
+        except BaseException as exc:  # raised again by ready(), in the driver's thread
+            self._start_error = exc
+
+    def ready(self) -> None:
+        """Wait until the cluster is up and its workers are warm; raise what starting it raised."""
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        if self._start_error is not None:
+            raise self._start_error
+
     def __exit__(self, *exc_info: object) -> None:
+        if self._starting is not None:  # still starting (the driver failed early): close what it made
+            self._starting.join()
         for resource in self._owned:
             try:
                 resource.close()
@@ -594,17 +804,23 @@ class DaskEngine:
 
     @property
     def workers(self) -> int:
+        self.ready()
         return max(1, len(self.client.scheduler_info(n_workers=-1)["workers"]))
 
     def versions(self) -> dict[str, str]:
         """The workers' versions; they must all agree."""
+        self.ready()
         found = self.client.run(current_versions)
         distinct = {json.dumps(v, sort_keys=True) for v in found.values()}
         if len(distinct) != 1:
             raise AnnotateError(f"the Dask workers run different versions of newsdesk or its model: {found}")
         return json.loads(distinct.pop())
 
-    def run(self, store: str, batches: Iterable[Batch]) -> Iterator[tuple[Batch, Outcome]]:
+    def run(
+        self, store: str, batches: Iterable[Batch], *, in_flight: int | None = None
+    ) -> Iterator[tuple[Batch, Outcome]]:
+        """Each batch and its outcome as it completes. The first ``in_flight`` batches (default two
+        per worker) are submitted at once, when this is called; each further one as one completes."""
         from distributed import as_completed
 
         waiting = iter(batches)
@@ -620,8 +836,13 @@ class DaskEngine:
             of_future[future] = batch
             return future
 
-        started = [f for f in (submit() for _ in range(TASKS_PER_WORKER * self.workers)) if f is not None]
-        queue = as_completed(started)
+        limit = TASKS_PER_WORKER * self.workers if in_flight is None else in_flight
+        started = [f for f in (submit() for _ in range(limit)) if f is not None]
+        return self._outcomes(as_completed(started), of_future, submit)
+
+    def _outcomes(
+        self, queue: Any, of_future: dict[Any, Batch], submit: Callable[[], Any]
+    ) -> Iterator[tuple[Batch, Outcome]]:
         try:
             for future in queue:
                 batch = of_future.pop(future)
@@ -652,6 +873,8 @@ class AnnotateSummary:
     n_dates: int
     n_unchanged: int
     n_batches: int
+    #: Articles not annotated again whose framing lexicon matches were redone (a lexicon changed).
+    n_rematched: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
     snapshot: str | None = None
     seconds: float = 0.0
@@ -667,6 +890,7 @@ class AnnotateSummary:
         done = (
             f"{self.n_annotated} article(s) annotated, {self.n_unchanged} unchanged"
             + (f", {self.n_dates} date(s) inferred" if self.n_dates else "")
+            + (f", {self.n_rematched} matched against changed lexicons" if self.n_rematched else "")
             + f" ({self.n_batches} batch(es), {self.seconds:.1f} s)"
         )
         if self.failures:
@@ -750,41 +974,66 @@ def annotate(
     started = time.perf_counter()
     root = Path(store).expanduser().resolve()
     root.mkdir(parents=True, exist_ok=True)
-    with writer_lock(root):
+    with writer_lock(root), runner:  # a Dask cluster starts meanwhile (see DaskEngine)
         removed = remove_uncommitted(root)
         corpus = load_corpus(data, cache_dir=cache_dir, progress=progress)
+        lexicon = read_term_lexicon(Path(corpus.root) / "lexicons")  # as framing.collect reads it
+        versions = runner.versions()
+        version = version_key(versions)
+        # Inferring dates needs only the loaded texts: on Dask these tasks run while the driver strips.
+        early = date_batches(
+            corpus, versions, committed_batches(root), batch_size, version, infer_dates=infer_dates
+        )
+        dated = runner.run(str(root), early, in_flight=len(early))
         settings = SiteSettings()
         corpus.boilerplate(settings, progress=progress)
-        with runner:
-            versions = runner.versions()
-            version = version_key(versions)
-            work = plan(corpus, version, versions, committed_batches(root), infer_dates=infer_dates)
-            batches = make_batches(corpus, work, batch_size, version)
-            n_batches = -(-len(work.todo) // batch_size)
-            failures: list[tuple[str, str]] = []
-            tokens = 0
-            show = progress if progress is not None else len(work.todo) >= PROGRESS_MIN_ITEMS
-            with tqdm(total=len(work.todo), desc="Annotating", unit="article", disable=not show) as bar:
-                for batch, outcome in runner.run(str(root), batches):
-                    if isinstance(outcome, BaseException):
-                        failures.append((batch.batch_id, f"{type(outcome).__name__}: {outcome}"))
-                        logger.error("batch %s failed: %s", batch.batch_id, outcome)
-                    else:
-                        tokens += int(outcome["tokens"])
-                    bar.update(len(batch.items))
+        inferred: dict[str, tuple[str | None, str, float]] = {}
+        for batch, outcome in dated:
+            if isinstance(outcome, BaseException):  # its dates are inferred again with the annotation
+                logger.warning("batch %s of dates failed: %s", batch.batch_id, outcome)
+            else:
+                inferred.update(outcome["inferred"])
+        articles = _Articles(corpus)
+        work = plan(
+            corpus,
+            version,
+            versions,
+            committed_batches(root),
+            infer_dates=infer_dates,
+            lexicon_fingerprint=lexicon.fingerprint,
+            articles=articles,
+        )
+        batches = make_batches(
+            corpus, work, batch_size, version, lexicon=lexicon, articles=articles, inferred=inferred
+        )
+        n_batches = len(early) + -(-len(work.todo) // batch_size)
+        failures: list[tuple[str, str]] = []
+        tokens = 0
+        show = progress if progress is not None else len(work.todo) >= PROGRESS_MIN_ITEMS
+        with tqdm(total=len(work.todo), desc="Annotating", unit="article", disable=not show) as bar:
+            for batch, outcome in runner.run(str(root), batches):
+                if isinstance(outcome, BaseException):
+                    failures.append((batch.batch_id, f"{type(outcome).__name__}: {outcome}"))
+                    logger.error("batch %s failed: %s", batch.batch_id, outcome)
+                else:
+                    tokens += int(outcome["tokens"])
+                bar.update(len(batch.items))
         summary = AnnotateSummary(
             store=root,
             n_articles=len(corpus.articles),
             n_annotated=work.n_annotate,
-            n_dates=work.n_dates,
+            n_dates=len(inferred) + work.n_dates,
             n_unchanged=len(corpus.articles) - work.n_annotate,
             n_batches=n_batches,
+            n_rematched=work.n_rematched,
             failures=failures,
             removed_uncommitted=removed,
             tokens=tokens,
         )
         if not failures:
-            summary.snapshot = _finish(root, corpus, work.keys, versions, version, settings, infer_dates)
+            summary.snapshot = _finish(
+                root, corpus, work.keys, versions, version, settings, infer_dates, lexicon.fingerprint
+            )
             summary.deleted_batches = vacuum(root)
     summary.seconds = time.perf_counter() - started
     return summary
@@ -798,16 +1047,21 @@ def _finish(
     version: str,
     settings: SiteSettings,
     infer_dates: str,
+    lexicon_fingerprint: str,
 ) -> str:
     """The final pass: the snapshot of the corpus as now annotated, made current."""
     batch_of: dict[str, str] = {}
     date_batch_of: dict[str, str] = {}
+    match_batch_of: dict[str, str] = {}
     for batch_id, marker in sorted(committed_batches(root).items()):
         for unit in marker["units"]:
             batch_of.setdefault(unit, batch_id)
         for unit in marker["date_units"]:
             date_batch_of.setdefault(unit, batch_id)
+        for unit in marker.get("match_units", []):
+            match_batch_of.setdefault(unit, batch_id)
     missing = [u for u in keys["unit"] if u not in batch_of]
+    missing += [u for u in keys["match_unit"].dropna() if u not in match_batch_of]
     if missing:  # every batch reported success, so this is a store changed under the run
         raise AnnotateError(f"{len(missing)} article(s) have no committed batch; rerun to annotate them")
     index = corpus.articles.drop(columns=["text"]).assign(
@@ -815,6 +1069,8 @@ def _finish(
         batch=keys["unit"].map(batch_of).to_numpy(),
         date_unit=keys["date_unit"].to_numpy(),
         date_batch=keys["date_unit"].map(date_batch_of).to_numpy(),
+        match_unit=keys["match_unit"].to_numpy(),
+        match_batch=keys["match_unit"].map(match_batch_of).to_numpy(),
     )
     index["date_unit"] = index["date_unit"].where(index["date_batch"].notna(), None)
     stripping = corpus.boilerplate(settings)
@@ -825,6 +1081,8 @@ def _finish(
         "settings": asdict(settings),
         "data_root": str(corpus.root),
         "infer_dates": infer_dates,
+        # The hash of the framing lexicons the stored matches were found with (lexicons/ over defaults).
+        "framing_lexicon": lexicon_fingerprint,
         "n_articles": len(index),
         # Parquet has no second-resolution timestamps: readers restore each datetime column's unit.
         "datetime_units": {

@@ -83,19 +83,27 @@ def _strip_lines_cached(text: str, sha256: str, cache: DiskCache) -> pd.DataFram
 _STRIP_COLUMNS = ["line_no", "start", "end", "text", "kept", "reason", "score"]
 
 
+def article_lines(text: str, sha256: str, cache: DiskCache) -> pd.DataFrame:
+    """The article-level decision on every line of ``text`` (before the corpus-level passes), cached."""
+    return _strip_lines_cached(text, sha256, cache)
+
+
 def render_body(lines: pd.DataFrame) -> tuple[str, np.ndarray]:
     """Body text of one article from its decided lines, and each line's offset in it (-1 if absent).
 
     Kept lines other than the title are joined with newlines; one blank line is kept between
     paragraphs, none at the start or end.
     """
-    body_start = np.full(len(lines), -1, dtype=np.int64)
+    reasons = lines["reason"].astype(str).tolist()
+    return _render(lines["text"].tolist(), lines["kept"].to_numpy(bool).tolist(), reasons)
+
+
+def _render(texts: list[str], kept: list[bool], reasons: list[str]) -> tuple[str, np.ndarray]:
+    """:func:`render_body` over one article's line texts, kept flags and reasons."""
+    body_start = np.full(len(texts), -1, dtype=np.int64)
     parts: list[str] = []
     offset = 0
     pending_blank = -1
-    texts = lines["text"].tolist()
-    kept = lines["kept"].to_numpy(bool)
-    reasons = lines["reason"].astype(str).tolist()
     for index, (text, is_kept, reason) in enumerate(zip(texts, kept, reasons, strict=True)):
         if not is_kept or reason == "title":
             continue
@@ -125,20 +133,22 @@ def strip_corpus(
     settings = settings or SiteSettings()
     show = progress if progress is not None else len(articles) >= PROGRESS_MIN_ITEMS
     per_article = [
-        _strip_lines_cached(text, sha, cache).assign(article_id=article_id)
-        for article_id, text, sha in tqdm(
-            zip(articles["article_id"], articles["text"], articles["sha256"], strict=True),
+        _strip_lines_cached(text, sha, cache)
+        for text, sha in tqdm(
+            zip(articles["text"], articles["sha256"], strict=True),
             total=len(articles),
             desc="Stripping",
             unit="doc",
             disable=not show,
         )
     ]
-    lines = (
-        pd.concat(per_article, ignore_index=True)[LINE_COLUMNS]
-        if per_article
-        else pd.DataFrame(columns=LINE_COLUMNS)
-    )
+    if per_article:
+        lines = pd.concat(per_article, ignore_index=True)
+        ids = articles["article_id"].repeat([len(frame) for frame in per_article])
+        lines.insert(0, "article_id", ids.reset_index(drop=True))
+        lines = lines[LINE_COLUMNS]
+    else:
+        lines = pd.DataFrame(columns=LINE_COLUMNS)
 
     first_bodies, _ = _bodies(lines, articles)
     duplicates = dedup.find_duplicates(
@@ -172,22 +182,30 @@ def _bodies(lines: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, 
     rows = []
     body_starts = np.full(len(lines), -1, dtype=np.int64)
     positions_of = lines.groupby("article_id", sort=False).indices
+    all_texts = lines["text"].tolist()
+    all_kept = lines["kept"].to_numpy(bool).tolist()
+    all_reasons = lines["reason"].astype(str).tolist()
     for article_id in articles["article_id"]:
-        positions = positions_of.get(article_id, np.array([], dtype=np.int64))
-        article_lines = lines.iloc[positions]
-        body, starts = render_body(article_lines)
+        positions = positions_of.get(article_id, np.array([], dtype=np.int64)).tolist()
+        texts = [all_texts[i] for i in positions]
+        kept = [all_kept[i] for i in positions]
+        reasons = [all_reasons[i] for i in positions]
+        body, starts = _render(texts, kept, reasons)
         body_starts[positions] = starts
-        titles = article_lines.loc[article_lines["reason"] == "title", "text"]
-        nonblank = article_lines["text"].str.strip() != ""
-        in_body = nonblank & article_lines["kept"] & (article_lines["reason"] != "title")
+        titles = [text for text, reason in zip(texts, reasons, strict=True) if reason == "title"]
+        nonblank = [text.strip() != "" for text in texts]
+        in_body = [
+            blank_free and is_kept and reason != "title"
+            for blank_free, is_kept, reason in zip(nonblank, kept, reasons, strict=True)
+        ]
         rows.append(
             {
                 "article_id": article_id,
-                "title": titles.iloc[0].strip() if len(titles) else None,
+                "title": titles[0].strip() if titles else None,
                 "body": body,
-                "n_lines": int(nonblank.sum()),
-                "n_lines_kept": int(in_body.sum()),
-                "n_chars": int(article_lines["text"].str.len().sum()),
+                "n_lines": sum(nonblank),
+                "n_lines_kept": sum(in_body),
+                "n_chars": sum(len(text) for text in texts),
                 "n_chars_kept": len(body),
             }
         )
@@ -201,6 +219,38 @@ def to_original_offsets(lines: pd.DataFrame, article_id: str, body_offsets: np.n
     originals = own["start"].to_numpy(np.int64)
     index = np.clip(np.searchsorted(starts, body_offsets, side="right") - 1, 0, None)
     return originals[index] + (np.asarray(body_offsets) - starts[index])
+
+
+
+def to_original_spans(
+    lines: pd.DataFrame, article_ids: np.ndarray | pd.Series, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Body spans ``[start, end)`` of many articles -> the same spans in their loaded texts, at once.
+
+    The vectorised form of :func:`to_original_offsets` (``article_ids[i]`` is the article of span
+    ``i``): each body line is keyed by (article, offset in the body), so one ``searchsorted`` finds
+    every span's line. Spans of an article without body lines map to -1.
+    """
+    shift = np.int64(1) << np.int64(40)  # bodies are far shorter than 2**40 characters
+    in_body = lines[lines["body_start"].notna()]
+    articles = pd.Index(pd.unique(in_body["article_id"].to_numpy()))
+    line_keys = articles.get_indexer(in_body["article_id"].to_numpy()).astype(np.int64) * shift + in_body[
+        "body_start"
+    ].to_numpy(np.int64)
+    originals = in_body["start"].to_numpy(np.int64)
+    order = np.argsort(line_keys, kind="stable")
+    line_keys, originals = line_keys[order], originals[order]
+    codes = articles.get_indexer(np.asarray(article_ids, dtype=object)).astype(np.int64)
+
+    def convert(offsets: np.ndarray) -> np.ndarray:
+        if not len(line_keys):
+            return np.full(len(offsets), -1, dtype=np.int64)
+        keys = codes * shift + offsets
+        index = np.clip(np.searchsorted(line_keys, keys, side="right") - 1, 0, None)
+        return np.where(codes >= 0, originals[index] + (keys - line_keys[index]), -1)
+
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    return convert(starts), convert(ends - 1) + np.where(codes >= 0, 1, 0)
 
 
 # --- tables for the boilerplate notebook ------------------------------------------------------------

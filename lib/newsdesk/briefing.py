@@ -4,11 +4,12 @@ The folder holds the executed notebooks, ``report.html`` (every notebook on one 
 ``newsdesk.report``), ``charts/`` (each chart as PNG, SVG and the CSV behind it, written by
 ``newsdesk.charts.show``) and ``index.html`` linking them all.
 
-Every notebook's ``parameters`` cell declares the briefing parameters: ``data_dir``, ``title``,
-``since``, ``until``, ``outlets``, ``undated`` (the selection, see ``Corpus.select``) and
-``export_dir`` (set by the runner to ``<out>/charts``). A parameter no notebook declares is refused;
-a selection parameter that some notebook does not declare is refused too, so that every notebook
-covers the same articles.
+Every notebook's ``parameters`` cell declares the briefing parameters: ``data_dir`` or ``store``
+(the corpus: a folder, or a store written by ``newsdesk annotate``; the notebooks open it with
+``newsdesk.open_corpus``), ``title``, ``since``, ``until``, ``outlets``, ``undated`` (the selection,
+see ``Corpus.select``) and ``export_dir`` (set by the runner to ``<out>/charts``). A parameter no
+notebook declares is refused; a selection parameter, or ``store``, that some notebook does not declare
+is refused too, so that every notebook covers the same articles.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from .report import NotebookRun, build_index, build_report
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}_[\w-]+\.ipynb$")
 #: Parameters that choose the articles: every notebook must take them.
 SELECTION_PARAMETERS = ("since", "until", "outlets", "undated")
-#: Parameters the runner sets itself, passed to the notebooks that declare them.
-RUNNER_PARAMETERS = ("data_dir", "export_dir")
+#: Parameters the runner sets itself, passed to the notebooks that declare them: the corpus (a folder
+#: or a store, never both) and the chart folder.
+RUNNER_PARAMETERS = ("data_dir", "store", "export_dir")
 DEFAULT_TITLE = "newsdesk briefing"
 CHART_DIR = "charts"
 #: Files in ``<out>/charts`` that each run replaces.
@@ -61,7 +63,8 @@ def declared_parameters(notebook: Path) -> dict[str, str]:
 
 
 def check_parameters(given: dict[str, Any], declared: dict[Path, dict[str, str]]) -> None:
-    """Refuse parameters no notebook takes, and selection parameters that some notebook does not take."""
+    """Refuse parameters no notebook takes, and selection parameters (or ``store``) that some notebook
+    does not take."""
     unknown = set(given) - set().union(*declared.values())
     if unknown:
         raise BriefingError(f"no notebook takes the parameter(s) {', '.join(sorted(unknown))}")
@@ -72,12 +75,18 @@ def check_parameters(given: dict[str, Any], declared: dict[Path, dict[str, str]]
                 f"{notebook.name} does not take the selection parameter(s) {', '.join(missing)}: every "
                 "notebook must declare them in its parameters cell, so that all cover the same articles"
             )
+        if "store" in given and "store" not in names:
+            raise BriefingError(
+                f"{notebook.name} does not take the parameter store: every notebook must declare it in its "
+                "parameters cell (and open the corpus with newsdesk.open_corpus), so that all read the store"
+            )
 
 
 def effective_parameters(given: dict[str, Any], declared: dict[Path, dict[str, str]]) -> dict[str, str]:
     """The briefing parameters as the notebooks ran with them: given values, else the notebooks' default."""
     shown: dict[str, str] = {}
-    names = [*RUNNER_PARAMETERS[:1], "title", *SELECTION_PARAMETERS, *RUNNER_PARAMETERS[1:]]
+    corpus = "store" if "store" in given else "data_dir"  # the corpus the notebooks read
+    names = [corpus, "title", *SELECTION_PARAMETERS, "export_dir"]
     for name in dict.fromkeys([*names, *given]):
         if name in given:
             shown[name] = repr(given[name])
@@ -88,49 +97,84 @@ def effective_parameters(given: dict[str, Any], declared: dict[Path, dict[str, s
     return shown
 
 
-def preview_selection(data_dir: Path, given: dict[str, Any]) -> str:
-    """Load the corpus once and apply the selection, so that a bad one fails before any notebook runs."""
-    from . import load_corpus
+def corpus_parameters(data_dir: str | Path | None, store: str | Path | None) -> dict[str, str]:
+    """``{"data_dir": path}`` or ``{"store": path}`` (absolute), checked: exactly one, and it exists.
+
+    A store must hold a complete snapshot (a finished ``newsdesk annotate`` run).
+    """
+    if store is None:
+        if data_dir is None:
+            raise BriefingError("no corpus given: give a data folder or a store")
+        folder = Path(data_dir).resolve()
+        if not folder.exists():
+            raise BriefingError(f"data folder {folder} does not exist")
+        return {"data_dir": str(folder)}
+    if data_dir is not None:
+        raise BriefingError("give the corpus as a data folder or as a store, not both")
+    from .store import current_snapshot_id
+
+    path = Path(store).expanduser().resolve()
+    if not path.exists():
+        raise BriefingError(
+            f"store {path} does not exist (write it with `newsdesk annotate --data DIR --store {path}`)"
+        )
+    if current_snapshot_id(path) is None:
+        raise BriefingError(
+            f"store {path} holds no complete snapshot; run `newsdesk annotate --store {path}`"
+        )
+    return {"store": str(path)}
+
+
+def preview_selection(
+    data_dir: str | Path | None, given: dict[str, Any], *, store: str | Path | None = None
+) -> str:
+    """Open the corpus (the store when given, else ``data_dir``) once and apply the selection, so that a
+    bad one fails before any notebook runs."""
+    from .corpus import open_corpus
+    from .store import StoreError
 
     try:
-        corpus = load_corpus(data_dir).select(
+        corpus = open_corpus(data_dir, store).select(
             since=given.get("since"),
             until=given.get("until"),
             outlets=given.get("outlets"),
             undated=given.get("undated") or "keep",
         )
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         raise BriefingError(f"selection: {exc}") from exc
     return str(corpus.selection)
 
 
 def run_briefing(
-    data_dir: str | Path,
+    data_dir: str | Path | None,
     out_dir: str | Path,
     *,
+    store: str | Path | None = None,
     notebooks_dir: str | Path | None = None,
     parameters: dict[str, Any] | None = None,
     log: Callable[[str], None] = print,
 ) -> list[Path]:
-    """Execute every numbered notebook on ``data_dir`` and write the briefing folder ``out_dir``.
+    """Execute every numbered notebook on a corpus and write the briefing folder ``out_dir``.
 
-    ``parameters`` (``title``, ``since``, ``until``, ``outlets``, ``undated`` or any a notebook
-    declares) are passed to the notebooks that declare them. Logs one line per notebook with its time.
+    The corpus is a data folder (``data_dir``) or a store written by ``newsdesk annotate`` (``store``,
+    with ``data_dir=None``): exactly one, passed to the notebooks as that parameter. ``parameters``
+    (``title``, ``since``, ``until``, ``outlets``, ``undated`` or any a notebook declares) are passed to
+    the notebooks that declare them. Logs one line per notebook with its time.
     A failing notebook does not stop the others; after the report and index are written, BriefingError
     names each failed notebook and cell. Chart files of an earlier run in ``<out>/charts`` are removed
     first. Returns the written files, ``index.html`` last.
     """
     import papermill
 
-    data_dir = Path(data_dir).resolve()
-    if not data_dir.exists():
-        raise BriefingError(f"data folder {data_dir} does not exist")
+    source = corpus_parameters(data_dir, store)
     out = Path(out_dir).resolve()
     notebooks = list_notebooks(Path(notebooks_dir) if notebooks_dir else default_notebooks_dir())
     user = {k: v for k, v in (parameters or {}).items() if v is not None}
     declared = {nb: declared_parameters(nb) for nb in notebooks}
-    check_parameters({"data_dir": str(data_dir), **user}, declared)
-    selection = preview_selection(data_dir, user) if set(user) & set(SELECTION_PARAMETERS) else None
+    check_parameters({**source, **user}, declared)
+    selection = None
+    if set(user) & set(SELECTION_PARAMETERS):
+        selection = preview_selection(source.get("data_dir"), user, store=source.get("store"))
     if selection:
         log(f"selection: {selection}")
 
@@ -139,7 +183,7 @@ def run_briefing(
     for stale in chart_dir.glob("*.*") if chart_dir.is_dir() else []:
         if stale.suffix in CHART_SUFFIXES:  # charts of an earlier run would mix with this one's
             stale.unlink()
-    given = {"data_dir": str(data_dir), "export_dir": str(chart_dir), **user}
+    given = {**source, "export_dir": str(chart_dir), **user}
     runs: list[NotebookRun] = []
     for position, notebook in enumerate(notebooks, start=1):
         target = out / notebook.name

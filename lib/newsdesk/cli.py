@@ -1,4 +1,4 @@
-"""Command line: ``newsdesk briefing --data DIR --out DIR ...`` (also ``python -m newsdesk``).
+"""Command line: ``newsdesk briefing (--data DIR | --store DIR) --out DIR ...`` (also ``python -m newsdesk``).
 
 Each subcommand has an ``add_<name>_parser`` function that declares its options and a ``run_<name>``
 function that carries it out; ``build_parser`` and ``main`` only wire them together.
@@ -28,8 +28,15 @@ def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
         description="Run every numbered notebook on a corpus with papermill; write the executed notebooks, "
         "one offline HTML report, every chart as PNG, SVG and CSV, and an index.html.",
     )
-    briefing.add_argument(
-        "--data", required=True, help="corpus folder (articles.csv + text files, or just *.txt)"
+    corpus = briefing.add_mutually_exclusive_group(required=True)
+    corpus.add_argument(
+        "--data", default=None, metavar="DIR", help="corpus folder (articles.csv + text files, or just *.txt)"
+    )
+    corpus.add_argument(
+        "--store",
+        default=None,
+        metavar="DIR",
+        help="a store written by `newsdesk annotate`, read instead of a corpus folder",
     )
     briefing.add_argument("--out", required=True, help="output folder of the briefing")
     briefing.add_argument("--title", default=None, help="title of the report (default: newsdesk briefing)")
@@ -67,7 +74,9 @@ def run_briefing_command(args: argparse.Namespace) -> int:
         "undated": args.undated,
     }
     try:
-        written = run_briefing(args.data, args.out, notebooks_dir=args.notebooks, parameters=parameters)
+        written = run_briefing(
+            args.data, args.out, store=args.store, notebooks_dir=args.notebooks, parameters=parameters
+        )
     except BriefingError as exc:
         print(f"newsdesk briefing: error: {exc}", file=sys.stderr)
         return 1
@@ -81,8 +90,8 @@ def add_annotate_parser(commands: argparse._SubParsersAction) -> None:
         "annotate",
         help="annotate a corpus into a Parquet store, locally or on a Dask cluster",
         description="Strip, parse, and find quotes, dates and entities in every new or changed article of a "
-        "corpus; write them to a partitioned Parquet store that the notebooks open with newsdesk.open_store. "
-        "Interrupted runs resume where they stopped.",
+        "corpus; write them to a partitioned Parquet store, which the notebooks (parameter store) and "
+        "`newsdesk briefing --store` read. Interrupted runs resume where they stopped.",
     )
     annotate.add_argument("--data", required=True, help="corpus folder (articles.csv + text files, or *.txt)")
     annotate.add_argument("--store", required=True, help="store folder (created if missing)")

@@ -308,6 +308,41 @@ def load_corpus(
     )
 
 
+def open_corpus(
+    data_dir: str | Path | None = None,
+    store: str | Path | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+) -> Corpus:
+    """The corpus a notebook or a briefing works on: the store when one is given, else the folder.
+
+    ``store`` is a folder written by ``newsdesk annotate``, opened with :func:`newsdesk.open_store`
+    (a :class:`~newsdesk.store.Store`, which is a Corpus); ``data_dir`` is a corpus folder or manifest,
+    loaded with :func:`load_corpus`. With both, the store is used and ``data_dir`` is not read, so a
+    notebook keeps its default ``data_dir`` beside a ``store`` parameter. None or an empty string
+    counts as not given.
+
+    Raises:
+        ValueError: when neither is given.
+        StoreError: when ``store`` does not exist or holds no complete snapshot.
+        CorpusError: when ``data_dir`` does not exist or its manifest is unusable.
+    """
+    if store:
+        from .store import StoreError, open_store
+
+        path = Path(store).expanduser()
+        if not path.exists():
+            raise StoreError(
+                f"store {path} does not exist; write it with `newsdesk annotate --data DIR --store {path}`"
+            )
+        return open_store(path, cache_dir=cache_dir)
+    if not data_dir:
+        raise ValueError(
+            "open_corpus needs data_dir (a corpus folder) or store (a store written by `newsdesk annotate`)"
+        )
+    return load_corpus(data_dir, cache_dir=cache_dir)
+
+
 def _unique_id(file_path: Path, name: str, used_ids: set[str]) -> str:
     """The file name's stem, else its relative path without suffix, else that with ``~2``, ``~3`` ..."""
     for candidate in (file_path.stem, str(Path(name).with_suffix(""))):

@@ -1,8 +1,14 @@
 """How outlets frame one story: term choice, attribution verbs, hedges, voices, distinctive terms, tone.
 
-:func:`collect` gathers the per-article inputs once (cached per article body and lexicon); every
-other function is a plain function over the DataFrames it returns, so the notebook (and a test) can
-recompute any table from the frames alone.
+:func:`collect` gathers the per-article inputs once; every other function is a plain function over the
+DataFrames it returns, so the notebook (and a test) can recompute any table from the frames alone.
+
+Per article, :func:`article_frames` gives the body's sentences with their tone and entities
+(:func:`sentence_frame`) and its lexicon matches (a :class:`~newsdesk.framing_lexicon.TermMatcher`).
+They are looked up through the corpus's cache by body hash, under :func:`sentences_namespace` and
+:func:`terms_namespace` (which names the lexicon's hash), so a store (:mod:`newsdesk.store`) answers
+them from its tables when it holds them for the same versions and lexicon; anything else is computed
+from the parsed bodies, each Doc loaded once for both frames.
 
 Groups: an article's group is its outlet (manifest, else inferred: :mod:`newsdesk.outlets`) or, when
 no outlet can be told, ``(unknown: <article id>)``: unknown articles are compared one by one and never
@@ -12,9 +18,9 @@ Near-duplicate articles (``duplicate_of``) are left out by default so that wire 
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +33,7 @@ import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from .cache import content_hash
 from .describe import outlet_labels
 from .framing_lexicon import (
     TermLexicon,
@@ -44,8 +51,8 @@ if TYPE_CHECKING:
 THIN_GROUP_ARTICLES = 3
 #: z-score beyond which a term counts as distinctive (two-sided 5% under the normal approximation).
 Z_DISTINCTIVE = 1.96
-#: Bump when the per-article framing frames change shape or meaning.
-FRAMING_CODE_VERSION = "2"
+#: Bump when the per-article framing frames change shape or meaning (stores re-annotate then too).
+FRAMING_CODE_VERSION = "3"
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 SENTENCE_COLUMNS = ["sentence_no", "start", "end", "text", "n_words", "tone", "entities"]
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -103,23 +110,84 @@ def sentence_frame(doc: Doc) -> pd.DataFrame:
     full name for it where there is exactly one.
     """
     full_names = _full_names(doc)
+    sentences = list(doc.sents)
+    # Words per sentence from one pass over the tokens; each entity to the sentence that holds it
+    # whole (as ``Span.ents`` gives them).
+    alpha = np.concatenate([[0], np.cumsum([token.is_alpha for token in doc], dtype=np.int64)])
+    starts = [sentence.start for sentence in sentences]
+    names_in: list[set[str]] = [set() for _ in sentences]
+    for ent in doc.ents:
+        if ent.label_ in ENTITY_LABELS:
+            position = bisect_right(starts, ent.start) - 1
+            if position >= 0 and ent.end <= sentences[position].end:
+                names_in[position].add(_entity_name(ent.text))
     rows = []
-    for number, sentence in enumerate(doc.sents):
+    for number, sentence in enumerate(sentences):
         text = sentence.text.strip()
         if not text:
             continue
-        n_words = sum(1 for token in sentence if token.is_alpha)
-        names = {_entity_name(ent.text) for ent in sentence.ents if ent.label_ in ENTITY_LABELS}
-        entities = sorted({full_names.get(name, name) for name in names} - {""})
+        n_words = int(alpha[sentence.end] - alpha[sentence.start])
+        entities = sorted({full_names.get(name, name) for name in names_in[number]} - {""})
         rows.append((number, sentence.start_char, sentence.end_char, text, n_words, tone(text), entities))
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
 
 
-def _framing_namespace(kind: str, extra: str = "") -> str:
+@lru_cache(maxsize=1)
+def framing_fingerprint() -> str:
+    """Version of the per-article framing frames: code version, VADER's version and the spaCy pipeline."""
+    from importlib.metadata import version
+
     from .pipeline import pipeline_fingerprint
 
-    digest = hashlib.sha256(extra.encode()).hexdigest()[:12]
-    return f"framing-{kind}/{FRAMING_CODE_VERSION}-{digest}-{pipeline_fingerprint()}"
+    return f"framing-{FRAMING_CODE_VERSION}-vader{version('vaderSentiment')}-{pipeline_fingerprint()}"
+
+
+def sentences_namespace(fingerprint: str | None = None) -> str:
+    """Cache namespace of per-article sentence frames (default: this installation's version)."""
+    return f"framing-sentences/{fingerprint or framing_fingerprint()}"
+
+
+def terms_namespace(lexicon_fingerprint: str, fingerprint: str | None = None) -> str:
+    """Cache namespace of per-article lexicon matches: the framing version and the lexicon's hash."""
+    return f"framing-terms/{fingerprint or framing_fingerprint()}-{lexicon_fingerprint}"
+
+
+def article_frames(doc: Doc, matcher: TermMatcher) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-article framing frames of one parsed body: :func:`sentence_frame` and ``matcher(doc)``."""
+    return sentence_frame(doc), matcher(doc)
+
+
+def article_inputs(
+    corpus: Corpus, lexicon: TermLexicon, *, progress: bool | None = None
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Every article's sentence frame and lexicon matches, in ``corpus.bodies()`` order.
+
+    Both are read through ``corpus.cache`` by body hash (a store serves those it holds); the articles
+    missing either are parsed through the Doc cache once, and what was missing is computed and cached.
+    """
+    from .annotate import parse_cached
+    from .pipeline import nlp
+
+    bodies = corpus.bodies()["body"].tolist()
+    keys = [content_hash(body) for body in bodies]
+    cache = corpus.cache
+    namespaces = (sentences_namespace(), terms_namespace(lexicon.fingerprint))
+    found: list[list[pd.DataFrame | None]] = [
+        [cache.read_frame(namespace, key) for key in keys] for namespace in namespaces
+    ]
+    missing = [i for i in range(len(keys)) if any(frames[i] is None for frames in found)]
+    if missing:
+        matcher = TermMatcher(lexicon, nlp())
+        texts = [bodies[i] for i in missing]
+        docs = parse_cached(texts, cache=cache, progress=progress, description="Framing")
+        for index, doc in zip(missing, docs, strict=True):
+            computed = article_frames(doc, matcher)
+            for frames, namespace, frame in zip(found, namespaces, computed, strict=True):
+                if frames[index] is None:
+                    cache.write_frame(namespace, keys[index], frame)
+                    frames[index] = frame
+    sentences, matches = ([frame for frame in frames if frame is not None] for frames in found)
+    return sentences, matches
 
 
 def lexicon_dir_for(corpus: Corpus) -> Path:
@@ -140,21 +208,12 @@ def collect(
     Lexicons come from ``lexicon_dir`` (default ``<corpus root>/lexicons``) over the packaged defaults;
     ``quotes`` is ``corpus.quotes()`` when the caller already has it (it is computed otherwise).
     """
-    from .pipeline import nlp
-
     lexicon_dir = Path(lexicon_dir) if lexicon_dir is not None else lexicon_dir_for(corpus)
     lexicon = read_term_lexicon(lexicon_dir)
     stripping = corpus.boilerplate(progress=progress)
     bodies = corpus.bodies()
     outlets = infer_outlets(corpus.annotatable, stripping.lines)
-    sentences = corpus.body_frames(
-        sentence_frame, namespace=_framing_namespace("sentences"), progress=progress, description="Tone"
-    )
-    matcher = TermMatcher(lexicon, nlp())
-    matches = corpus.body_frames(
-        matcher, namespace=_framing_namespace("terms", lexicon.fingerprint), progress=progress,
-        description="Terms",
-    )  # fmt: skip
+    sentences, matches = article_inputs(corpus, lexicon, progress=progress)
     articles = bodies[["article_id", "published_date", "title", "duplicate_of"]].merge(
         outlets, on="article_id", how="left"
     )
@@ -189,12 +248,14 @@ def collect(
 
 
 def _stack(frames: list[pd.DataFrame], ids: list[str], columns: list[str]) -> pd.DataFrame:
-    parts = [frame.assign(article_id=article_id) for frame, article_id in zip(frames, ids, strict=True)]
-    parts = [part for part in parts if len(part)]
+    """One frame of every article's rows, ``article_id`` first."""
+    lengths = [len(frame) for frame in frames]
+    parts = [frame for frame in frames if len(frame)]
     if not parts:
         return pd.DataFrame(columns=["article_id", *columns])
     stacked = pd.concat(parts, ignore_index=True)
-    return stacked[["article_id", *[c for c in stacked.columns if c != "article_id"]]]
+    stacked.insert(0, "article_id", pd.Series(ids, dtype="str").repeat(lengths).to_numpy())
+    return stacked
 
 
 def _with_sentences(matches: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -356,10 +417,13 @@ def affiliation_of(speaker: object, role: object, org: object, rules: pd.DataFra
 def voices(quotes: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     """``quotes`` with each quote's speaker affiliation, the rule behind it and its number of words."""
     speaker = quotes["speaker_canonical"].where(quotes["speaker_canonical"].notna(), quotes["speaker"])
-    decided = [
-        affiliation_of(s, r, o, rules)
-        for s, r, o in zip(speaker, quotes["speaker_role"], quotes["speaker_org"], strict=True)
+    # Each distinct speaker, role and organisation is decided once (a value that is no text is absent).
+    triples = [
+        tuple(value if isinstance(value, str) else None for value in triple)
+        for triple in zip(speaker, quotes["speaker_role"], quotes["speaker_org"], strict=True)
     ]
+    known = {triple: affiliation_of(*triple, rules) for triple in dict.fromkeys(triples)}
+    decided = [known[triple] for triple in triples]
     return quotes.assign(
         speaker_name=speaker,
         affiliation=[a for a, _ in decided],
@@ -453,18 +517,34 @@ def keyness(
     alpha = alpha_all[columns_of]
     total = np.array([pooled[term] for term in vocabulary], dtype=float)
     n_total = float(sum(pooled.values()))
-    frames = []
-    for name, counts in per_group.items():
-        y_i = np.array([counts.get(term, 0) for term in vocabulary], dtype=float)
+    position = {term: i for i, term in enumerate(vocabulary)}
+    counts_of, deltas, zs = [], [], []
+    for counts in per_group.values():
+        used = [(position[term], count) for term, count in counts.items() if term in position]
+        y_i = np.zeros(len(vocabulary), dtype=float)
+        if used:
+            where, how_many = zip(*used, strict=True)
+            y_i[list(where)] = how_many
         n_i = float(sum(counts.values()))
         y_j, n_j = total - y_i, n_total - n_i
         delta = np.log((y_i + alpha) / (n_i + alpha_0 - y_i - alpha)) - np.log(
             (y_j + alpha) / (n_j + alpha_0 - y_j - alpha)
         )
-        z = delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha))
-        frames.append(pd.DataFrame({"term": vocabulary, "group": name, "count": y_i.astype(int),
-                                    "log_odds": delta, "z": z}))  # fmt: skip
-    return pd.concat(frames, ignore_index=True)[columns]
+        counts_of.append(y_i.astype(int))
+        deltas.append(delta)
+        zs.append(delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha)))
+    # Groups as plain Python strings: the table has a row per term and group (millions in a large
+    # corpus), and callers go through its groups one by one (``set(table["group"])``).
+    groups = np.repeat(np.array(list(per_group), dtype=object), len(vocabulary))
+    return pd.DataFrame(
+        {
+            "term": pd.Series(vocabulary * len(per_group), dtype="str"),
+            "group": pd.Series(groups, dtype=object),
+            "count": np.concatenate(counts_of),
+            "log_odds": np.concatenate(deltas),
+            "z": np.concatenate(zs),
+        }
+    )[columns]
 
 
 def top_distinctive(

@@ -1006,14 +1006,18 @@ def quotes(text: str) -> pd.DataFrame:
     return quotes_from_doc(parse(text))
 
 
-def quoted_terms_from_doc(doc: Doc) -> pd.DataFrame:
+def quoted_terms_from_doc(doc: Doc, quotes: pd.DataFrame | None = None) -> pd.DataFrame:
     """Quoted stretches that nobody is said to say: scare quotes, quoted titles and terms.
 
     Columns: ``start``, ``end`` (offsets of the stretch with its marks), ``text``, ``sentence``
-    (the sentence's text) and ``unbalanced``.
+    (the sentence's text) and ``unbalanced``. ``quotes`` is :func:`quotes_from_doc` of ``doc`` when
+    the caller already has it (the attributions are not extracted a second time).
     """
     text = doc.text
-    attributed = [(r.start, r.end) for r in _extract(doc)]
+    if quotes is None:
+        attributed = [(r.start, r.end) for r in _extract(doc)]
+    else:
+        attributed = list(zip(quotes["start"].tolist(), quotes["end"].tolist(), strict=True))
     rows = []
     article = None
     for quote in scan_quotes(text):

@@ -18,9 +18,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from .boilerplate import to_original_offsets
+from .boilerplate import to_original_spans
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -264,28 +265,22 @@ def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFra
     frames = corpus.body_frames(
         quotes_from_doc, namespace=f"quotes/{quotes_fingerprint()}", progress=progress, description="Quotes"
     )
-    lines = corpus.boilerplate().lines
-    parts = []
-    for (_, article), frame in zip(bodies.iterrows(), frames, strict=True):
-        if frame.empty:
-            continue
-        starts = to_original_offsets(lines, article["article_id"], frame["start"].to_numpy())
-        ends = to_original_offsets(lines, article["article_id"], frame["end"].to_numpy() - 1) + 1
-        parts.append(
-            frame.assign(
-                article_id=article["article_id"],
-                outlet=article["outlet"],
-                published=article["published"],
-                published_date=article["published_date"],
-                text_start=starts,
-                text_end=ends,
-            )
-        )
     meta = ["article_id", "outlet", "published", "published_date"]
-    if not parts:
+    keep = [position for position, frame in enumerate(frames) if len(frame)]
+    if not keep:
         empty = pd.DataFrame(columns=[*meta, *COLUMNS, "text_start", "text_end", "speaker_canonical"])
         return empty.assign(quote_id=pd.Series(dtype=object), relation=pd.Series(dtype=object))
-    quotes = pd.concat(parts, ignore_index=True)
+    quotes = pd.concat([frames[position] for position in keep], ignore_index=True)
+    positions = np.repeat(np.asarray(keep, dtype=np.int64), [len(frames[p]) for p in keep])
+    for column in meta:  # each quote's article, taken in one go
+        quotes[column] = bodies[column].array.take(positions)
+    quotes["published_date"] = quotes["published_date"].astype("datetime64[ns]")
+    quotes["text_start"], quotes["text_end"] = to_original_spans(
+        corpus.boilerplate().lines,
+        quotes["article_id"].to_numpy(),
+        quotes["start"].to_numpy(np.int64),
+        quotes["end"].to_numpy(np.int64),
+    )
     quotes = quotes[[*meta, *COLUMNS, "text_start", "text_end"]]
     quotes["speaker_canonical"] = canonical_speakers(quotes["speaker"], read_aliases(corpus.root))
     return cluster_quotes(quotes)

@@ -26,6 +26,11 @@ Tables (each row carries ``article_id`` and ``unit``; ``row`` orders rows within
 - ``quotes``, ``terms``, ``timexes``: :func:`newsdesk.quotations.quotes_from_doc`,
   :func:`~newsdesk.quotations.quoted_terms_from_doc` and :func:`newsdesk.chronology.events_from_doc`;
 - ``pubdates``: the publication date inferred from the text (where it was inferred);
+- ``framing_sentences``: :func:`newsdesk.framing.sentence_frame` (sentences with VADER tone and
+  entities), and ``framing_terms``: the matches of the framing lexicons (``lexicons/`` beside the
+  corpus over newsdesk's defaults), keyed by ``match_unit`` (the article's unit and the lexicon's
+  hash: rerunning ``annotate`` after a lexicon edit matches again on the stored Docs; a reader with
+  other lexicons is not served these rows, see :class:`StoreCache`);
 - ``docs``: each body's parsed spaCy Doc (a ``DocBin``), so that a per-article computation the store
   does not hold starts from the stored parse instead of parsing again.
 
@@ -65,7 +70,7 @@ from .corpus import Corpus
 logger = logging.getLogger(__name__)
 
 #: Bump when the layout or a table's columns change: a store of another format is annotated afresh.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 REPEATED_REASON = "repeated-across-site"
@@ -119,6 +124,24 @@ TIMEX_FIELDS = [
     ("named_subject", _BOOL),
     ("event", _STR),
 ]
+FRAMING_SENTENCE_FIELDS = [
+    ("sentence_no", _INT),
+    ("start", _INT),
+    ("end", _INT),
+    ("text", _STR),
+    ("n_words", _INT),
+    ("tone", _FLOAT),
+    ("entities", pa.list_(_STR)),
+]
+FRAMING_TERM_FIELDS = [
+    ("question", _STR),
+    ("term", _STR),
+    ("text", _STR),
+    ("start", _INT),
+    ("end", _INT),
+    ("sentence_start", _INT),
+    ("sentence_end", _INT),
+]
 STRIP_FIELDS = [
     ("line_no", _INT),
     ("start", _INT),
@@ -160,6 +183,10 @@ SCHEMAS: dict[str, pa.Schema] = {
     "quotes": pa.schema([*_KEYS, ("row", _INT), *QUOTE_FIELDS, *_SPAN]),
     "terms": pa.schema([*_KEYS, ("row", _INT), *TERM_FIELDS, *_SPAN]),
     "timexes": pa.schema([*_KEYS, ("row", _INT), *TIMEX_FIELDS, *_SPAN]),
+    "framing_sentences": pa.schema([*_KEYS, ("row", _INT), *FRAMING_SENTENCE_FIELDS, *_SPAN]),
+    "framing_terms": pa.schema(
+        [("article_id", _STR), ("match_unit", _STR), ("row", _INT), *FRAMING_TERM_FIELDS, *_SPAN]
+    ),
     "docs": pa.schema([*_KEYS, ("body_sha", _STR), ("doc", pa.binary())]),
     "pubdates": pa.schema(
         [
@@ -173,6 +200,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
 }
 TABLES = tuple(SCHEMAS)
+#: The key column of each table's rows and the index column naming the batch that holds them.
+KEYS_OF: dict[str, tuple[str, str]] = {
+    "pubdates": ("date_unit", "date_batch"),
+    "framing_terms": ("match_unit", "match_batch"),
+}
+UNIT_KEYS = ("unit", "batch")
+#: Columns of a snapshot's article index that say where each article's rows are.
+INDEX_COLUMNS = ["unit", "batch", "date_unit", "date_batch", "match_unit", "match_batch"]
 #: Integer columns that may be missing (the library gives them as ``Int64``).
 NULLABLE_INTS = frozenset(
     {
@@ -389,8 +424,10 @@ def vacuum(root: str | Path) -> int:
     for snapshot_id in keep_ids:
         index = layout.snapshots / str(snapshot_id) / "articles.parquet"
         if index.is_file():
-            frame = pd.read_parquet(index, columns=["batch", "date_batch"])
-            used |= set(frame["batch"].dropna()) | set(frame["date_batch"].dropna())
+            frame = pd.read_parquet(index)
+            for column in ("batch", *(batch for _, batch in KEYS_OF.values())):
+                if column in frame.columns:
+                    used |= set(frame[column].dropna())
     if layout.snapshots.is_dir():
         for folder in layout.snapshots.iterdir():
             if folder.is_dir() and not folder.name.startswith(".") and folder.name not in keep_ids:
@@ -435,28 +472,43 @@ def library_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def split_by_unit(rows: pd.DataFrame, columns: list[str]) -> dict[str, pd.DataFrame]:
-    """One frame per unit (``rows`` sorted by unit), each with :func:`library_dtypes`, built in one pass."""
+    """One frame per unit (``rows`` sorted by unit), each with :func:`library_dtypes`, built in one pass.
+
+    Each frame is a slice of one frame of all rows (no copy); a text column without any value in a
+    unit's rows becomes a column of None there, as :func:`library_dtypes` gives it.
+    """
     units = rows["unit"].to_numpy(dtype=object)
     if not len(units):
         return {}
     starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]])
     ends = np.r_[starts[1:], len(units)]
-    arrays = {column: rows[column].array for column in columns}
+    base = rows[columns].reset_index(drop=True)
     has_value = {
         column: np.add.reduceat(rows[column].notna().to_numpy(dtype=np.int64), starts) > 0
         for column in columns
         if pd.api.types.is_string_dtype(rows[column].dtype)
     }
     frames = {}
-    for number, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        data = {
-            column: np.full(end - start, None, dtype=object)
-            if column in has_value and not has_value[column][number]
-            else values[start:end]
-            for column, values in arrays.items()
-        }
-        frames[units[start]] = pd.DataFrame(data, copy=False)
+    for number, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
+        frame = base.iloc[start:end]
+        frame.index = pd.RangeIndex(end - start)
+        empty = [column for column, found in has_value.items() if not found[number]]
+        if empty:
+            frame = frame.assign(**{column: np.full(end - start, None, dtype=object) for column in empty})
+        frames[units[start]] = frame
     return frames
+
+
+def read_part(
+    root: str | Path, table: str, batch_id: str, units: Sequence[str], columns: Sequence[str]
+) -> pa.Table:
+    """The rows of ``units`` (values of the table's key column) in one batch's part of ``table``."""
+    path = Layout(Path(root)).part(table, batch_id)
+    if not path.is_file():
+        raise StoreError(f"{root}: part {path.name} of table {table!r} is missing")
+    key = KEYS_OF.get(table, UNIT_KEYS)[0]
+    dataset = ds.dataset(str(path), schema=SCHEMAS[table], format="parquet")
+    return dataset.to_table(columns=list(columns), filter=ds.field(key).isin(pa.array(list(units), _STR)))
 
 
 class StoreReader:
@@ -490,26 +542,18 @@ class StoreReader:
         self, table: str, columns: Sequence[str] | None = None, units: Sequence[str] | None = None
     ) -> pd.DataFrame:
         """Rows of ``table`` for ``units`` (default: every unit of the snapshot), only ``columns``."""
-        key, batch_column = ("date_unit", "date_batch") if table == "pubdates" else ("unit", "batch")
+        key, batch_column = KEYS_OF.get(table, UNIT_KEYS)
         wanted = self.index[[key, batch_column]].dropna()
         if units is not None:
             wanted = wanted[wanted[key].isin(set(units))]
-        schema = SCHEMAS[table]
-        names = list(columns) if columns is not None else schema.names
-        parts = []
+        names = list(columns) if columns is not None else SCHEMAS[table].names
         # Part by part, each with its own units: a unit committed twice (by a run that was presumed
         # dead) is read once, from the batch the snapshot names.
-        for batch_id, group in wanted.groupby(batch_column, sort=True):
-            path = self.layout.part(table, str(batch_id))
-            if not path.is_file():
-                raise StoreError(f"{self.root}: part {path.name} of table {table!r} is missing")
-            dataset = ds.dataset(str(path), schema=schema, format="parquet")
-            parts.append(
-                dataset.to_table(
-                    columns=names, filter=ds.field(key).isin(pa.array(group[key].tolist(), _STR))
-                )
-            )
-        result = pa.concat_tables(parts) if parts else schema.empty_table().select(names)
+        parts = [
+            read_part(self.root, table, str(batch_id), group[key].tolist(), names)
+            for batch_id, group in wanted.groupby(batch_column, sort=True)
+        ]
+        result = pa.concat_tables(parts) if parts else SCHEMAS[table].empty_table().select(names)
         return arrow_to_frame(result)
 
 
@@ -520,7 +564,9 @@ class StoreCache(DiskCache):
     the body's hash, ``timexes/<version>`` and body + date, ``strip/<version>`` and the text's hash,
     ``pubdate/<version>`` ...). Those the store holds are served from its tables (loaded once per
     table); anything else, or a version the store was not annotated with, goes to the ordinary disk
-    cache, where the library computes and caches it as usual (slower, never wrong).
+    cache, where the library computes and caches it as usual (slower, never wrong). Framing's lexicon
+    matches are served under a namespace that names the hash of the lexicons the store was annotated
+    with (the snapshot's ``framing_lexicon``), so a lookup for other lexicons is computed instead.
     """
 
     def __init__(self, reader: StoreReader, fallback: DiskCache):
@@ -534,6 +580,18 @@ class StoreCache(DiskCache):
             f"timexes/{versions['timexes']}": ("timexes", "timex_key", [n for n, _ in TIMEX_FIELDS]),
             f"strip/{versions['strip']}": ("lines", "sha256", [n for n, _ in STRIP_FIELDS]),
         }
+        if "framing" in versions:
+            from .framing import sentences_namespace, terms_namespace
+
+            self.served[sentences_namespace(versions["framing"])] = (
+                "framing_sentences",
+                "body_sha",
+                [n for n, _ in FRAMING_SENTENCE_FIELDS],
+            )
+            # Matches only for the lexicon the store was annotated with: its hash is in the namespace,
+            # so a lookup for another lexicon never reaches these rows.
+            terms = terms_namespace(reader.meta["framing_lexicon"], versions["framing"])
+            self.served[terms] = ("framing_terms", "body_sha", [n for n, _ in FRAMING_TERM_FIELDS])
         self.pubdate_namespace = f"pubdate/{versions['pubdate']}"
         self.docs_namespace = f"docs/{versions['pipeline']}"
         self._doc_units: dict[str, str] | None = None
@@ -542,21 +600,27 @@ class StoreCache(DiskCache):
         self._pubdates: dict[str, bytes] | None = None
         self.misses: dict[str, int] = {}
 
-    def _units_by_key(self, key_column: str) -> dict[str, str]:
+    def _units_by_key(self, key_column: str, unit_column: str = "unit") -> dict[str, str]:
+        """Lookup key (a column of the ``articles`` table) -> the unit (or match unit) of its rows."""
         articles = self.reader.read("articles", ["unit", key_column])
+        if unit_column != "unit":
+            index = self.reader.index.dropna(subset=[unit_column]).set_index("unit")[unit_column]
+            articles = articles.assign(unit=articles["unit"].map(index)).dropna(subset=["unit"])
         return dict(zip(articles[key_column], articles["unit"], strict=True))
 
     def _load(self, namespace: str) -> dict[str, pd.DataFrame]:
         if namespace not in self._frames:
             table, key_column, columns = self.served[namespace]
-            units = self._units_by_key(key_column)
+            unit_column = KEYS_OF.get(table, UNIT_KEYS)[0]
+            units = self._units_by_key(key_column, unit_column)
             if table == "lines":  # the article-level decision, before lines repeated across a site
                 rows = self.reader.read("lines", ["unit", *columns, "own_reason"])
                 repeated = rows["reason"] == REPEATED_REASON
                 rows = rows.assign(kept=rows["kept"] | repeated, reason=rows["own_reason"])
                 rows = rows.sort_values(["unit", "line_no"], kind="stable")
             else:
-                rows = self.reader.read(table, ["unit", "row", *columns])
+                rows = self.reader.read(table, [unit_column, "row", *columns])
+                rows = rows.rename(columns={unit_column: "unit"})
                 rows = rows.sort_values(["unit", "row"], kind="stable")
             groups = split_by_unit(rows.reset_index(drop=True), columns)
             empty = library_dtypes(rows.iloc[:0][columns].reset_index(drop=True))
@@ -567,7 +631,8 @@ class StoreCache(DiskCache):
 
     def _miss(self, namespace: str) -> None:
         kind = namespace.split("/", 1)[0]
-        if kind in {"quotes", "terms", "timexes", "strip", "pubdate"} and kind not in self.misses:
+        served = {"quotes", "terms", "timexes", "strip", "pubdate", "framing-sentences", "framing-terms"}
+        if kind in served and kind not in self.misses:
             logger.warning(
                 "the store holds no %s result for some articles: their text, body or date differs from "
                 "what was annotated (a selection can change which lines repeat across a site) or newsdesk's "
@@ -640,10 +705,11 @@ class Store(Corpus):
 
     ``articles`` and ``problems`` are as :func:`newsdesk.load_corpus` gave them when the store was
     last annotated. Per-article results (stripped lines, quotes, quoted terms, timexes, inferred
-    dates) come from the store. The corpus-level stripping passes (near-duplicates, lines repeated
-    across a site) are read from the snapshot for the settings ``annotate`` used and recomputed for
-    others; what is computed across articles (canonical speakers, quote ids, the timeline) runs at
-    read time exactly as for a loaded corpus.
+    dates, framing's sentence tone and lexicon matches) come from the store. The corpus-level
+    stripping passes (near-duplicates, lines repeated across a site) are read from the snapshot for
+    the settings ``annotate`` used and recomputed for others; what is computed across articles
+    (canonical speakers, quote ids, the timeline, outlets and every framing table) runs at read time
+    exactly as for a loaded corpus.
     ``docs()`` and any ``body_frames`` computation the store does not hold read the stored Docs (no
     parsing). ``sentences()`` and ``entities()`` give the store's extra tables.
     """
@@ -657,7 +723,7 @@ class Store(Corpus):
         reader = StoreReader(root, snapshot_id)
         texts = reader.read("articles", ["unit", "text"])
         index = reader.index
-        articles = index.drop(columns=["unit", "batch", "date_unit", "date_batch"])
+        articles = index.drop(columns=INDEX_COLUMNS)
         text_of = dict(zip(texts["unit"], texts["text"], strict=True))
         articles.insert(
             articles.columns.get_loc("language") + 1, "text", index["unit"].map(text_of).astype("str")
@@ -686,8 +752,10 @@ class Store(Corpus):
         return dict(self.reader.meta["versions"])
 
     def outdated(self) -> list[str]:
-        """The steps (``pipeline``, ``strip``, ``quotes``, ``timexes``, ``pubdate``) whose installed version
-        differs from the one the store was annotated with; rerun ``newsdesk annotate`` to update them."""
+        """The steps (``pipeline``, ``strip``, ``quotes``, ``timexes``, ``pubdate``, ``framing``) whose
+        installed version differs from the one the store was annotated with; rerun ``newsdesk annotate``
+        to update them. (Framing matches are used only for the lexicons the store was annotated with:
+        others are matched on the stored Docs when read.)"""
         from .annotate_store import current_versions
 
         installed = current_versions()
