@@ -468,7 +468,7 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     short = np.flatnonzero(out[8] <= _COMMENT_HEAD_WORDS)
     match = _COMMENT_HEAD_RE.match
     stripped = doc.stripped
-    out[-2, short] = [match(stripped[i][:120]) is not None for i in short.tolist()]
+    out[STAT_ROW["comment_head"], short] = [match(stripped[i][:120]) is not None for i in short.tolist()]
     if lexicon is not None:
         hit = vid >= 0
         weight = np.zeros(len(codes))
@@ -575,8 +575,8 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     out[row["comment_head"]] = comment_head
     prose_words = np.cumsum(np.where(prose, n_words, 0.0))
     late = prose_words >= _COMMENT_HEAD_AFTER * max(float(prose_words[-1]), 1.0)
-    opened = np.cumsum(comment_head & late)
-    out[row["after_comments"]] = (opened - (comment_head & late)) > 0
+    opens_comments = comment_head & late
+    out[row["after_comments"]] = (np.cumsum(opens_comments) - opens_comments) > 0
     ctx = window_mean(np.vstack([(fam["comment"] > 0) & (n_words <= 6), (n_clock > 0) | (n_date > 0)]), 3)
     out[row["comment_ctx"]], out[row["stamp_ctx"]] = ctx
     shares = window_mean(np.vstack([np.where(prose, n_words, 0.0), n_words]), 5)
