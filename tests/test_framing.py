@@ -138,6 +138,41 @@ def test_part_of_speech_restriction_keeps_the_month_out_of_hedges(matcher_lexico
     assert hedges["start"].tolist() == [text.index("may"), text.index("might")]
 
 
+def test_the_term_listed_first_wins_where_two_terms_share_a_phrase(tmp_path: Path) -> None:
+    _write(
+        tmp_path / "tie_terms.yaml",
+        "naming:\n  title: Naming\n  terms:\n    crisis: [crisis, standoff]\n    dispute: [standoff, row]\n",
+    )
+    found = _matches(read_term_lexicon(tmp_path), "The standoff became a row, then a crisis.")
+    naming = found[found["question"] == "naming"]
+    assert naming[["term", "text"]].values.tolist() == [
+        ["crisis", "standoff"],
+        ["dispute", "row"],
+        ["crisis", "crisis"],
+    ]
+
+
+def test_matches_on_a_stored_doc_equal_those_on_the_fresh_parse(matcher_lexicon) -> None:
+    from spacy.tokens import DocBin
+
+    language = newsdesk.nlp()
+    doc = language("Officials said the invasion was a war of choice. Talks may resume in May.")
+    stored = next(DocBin(docs=[doc]).from_bytes(DocBin(docs=[doc]).to_bytes()).get_docs(language.vocab))
+    matcher = TermMatcher(matcher_lexicon, language)
+    assert len(matcher(doc)) >= 3
+    pd.testing.assert_frame_equal(matcher(stored), matcher(doc))
+
+
+def test_doc_text_is_the_docs_text_and_built_once() -> None:
+    from newsdesk.pipeline import doc_text
+
+    doc = newsdesk.nlp()("Wang Yi met Sergei Lavrov.\n\nThey spoke for an hour.")
+    assert doc_text(doc) == doc.text
+    assert doc_text(doc) is doc_text(doc)
+    other = newsdesk.nlp()("Another text.")
+    assert doc_text(other) == "Another text."
+
+
 def test_bad_lexicon_names_file_and_line(tmp_path: Path) -> None:
     _write(tmp_path / "bad_terms.yaml", "q:\n  terms:\n    war: [war\n  title: x\n")
     with pytest.raises(LexiconError, match=r"bad_terms\.yaml line \d+"):

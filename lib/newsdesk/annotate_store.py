@@ -276,12 +276,14 @@ class _Batch:
 
         from .chronology import events_from_doc
         from .framing import sentence_frame as framing_sentences
+        from .pipeline import doc_text
         from .quotations import quoted_terms_from_doc, quotes_from_doc
 
         assert item.body is not None and item.lines is not None
         body = item.body["body"]
         lines = item.lines
         sentences = list(doc.sents)
+        text = doc_text(doc)
         self.tokens += len(doc)
         body_sha = content_hash(body)
         n_lines = len(lines["start"])
@@ -301,7 +303,7 @@ class _Batch:
             }
         )
         sentence_frame = pd.DataFrame(
-            [(s.start_char, s.end_char, s.text, len(s)) for s in sentences],
+            [(s.start_char, s.end_char, text[s.start_char : s.end_char], len(s)) for s in sentences],
             columns=["start", "end", "text", "n_tokens"],
         )
         entity_frame = pd.DataFrame(

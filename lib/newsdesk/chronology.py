@@ -35,6 +35,7 @@ import pandas as pd
 from .annotate import frames_from_docs
 from .cache import DiskCache, content_hash
 from .describe import outlet_labels
+from .pipeline import doc_text
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -410,7 +411,7 @@ def events_from_doc(doc: Doc, published: Any = None) -> pd.DataFrame:
         frame = timexes_from_doc(doc, published)
     except Exception:  # odd input gives no rows, never an error
         frame = pd.DataFrame(columns=list(COLUMNS))
-    text = doc.text
+    text = doc_text(doc)
     rows = []
     for start, end in zip(frame["start"].tolist(), frame["end"].tolist(), strict=True):
         span = doc.char_span(start, end, alignment_mode="expand")

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from spacy.attrs import IS_ALPHA
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
@@ -43,6 +44,7 @@ from .framing_lexicon import (
     read_verb_classes,
 )
 from .outlets import infer_outlets
+from .pipeline import doc_text
 
 if TYPE_CHECKING:
     from .corpus import Corpus
@@ -113,7 +115,7 @@ def sentence_frame(doc: Doc) -> pd.DataFrame:
     sentences = list(doc.sents)
     # Words per sentence from one pass over the tokens; each entity to the sentence that holds it
     # whole (as ``Span.ents`` gives them).
-    alpha = np.concatenate([[0], np.cumsum([token.is_alpha for token in doc], dtype=np.int64)])
+    alpha = np.concatenate([[0], np.cumsum(doc.to_array(IS_ALPHA), dtype=np.int64)])
     starts = [sentence.start for sentence in sentences]
     names_in: list[set[str]] = [set() for _ in sentences]
     for ent in doc.ents:
@@ -122,8 +124,9 @@ def sentence_frame(doc: Doc) -> pd.DataFrame:
             if position >= 0 and ent.end <= sentences[position].end:
                 names_in[position].add(_entity_name(ent.text))
     rows = []
+    doc_chars = doc_text(doc)
     for number, sentence in enumerate(sentences):
-        text = sentence.text.strip()
+        text = doc_chars[sentence.start_char : sentence.end_char].strip()
         if not text:
             continue
         n_words = int(alpha[sentence.end] - alpha[sentence.start])

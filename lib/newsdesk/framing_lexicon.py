@@ -23,9 +23,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from .pipeline import doc_text
 
 PACKAGED_DIR = Path(__file__).with_name("lexicons")
 TERM_FILES = ("framing_terms.yaml", "hedges.yaml")
@@ -162,44 +164,65 @@ def read_affiliations(lexicon_dir: str | Path | None = None) -> pd.DataFrame:
 
 
 class TermMatcher:
-    """Finds a lexicon's terms in parsed Docs (surface words or lemmas, longest match per question)."""
+    """Finds a lexicon's terms in parsed Docs (surface words or lemmas, longest match per question).
+
+    Two phrase matchers, one on lower-cased words and one on lemmas, find every phrase in one pass
+    each; a phrase with a part of speech keeps only the matches whose word has it. Where one question
+    has several matches of the same words, the term listed first in the lexicon wins.
+    """
 
     def __init__(self, lexicon: TermLexicon, language: Language):
         self.lexicon = lexicon
-        self._matcher = Matcher(language.vocab, validate=True)
-        self._labels: dict[int, tuple[str, str]] = {}
+        self._words = PhraseMatcher(language.vocab, attr="LOWER")
+        self._lemmas = PhraseMatcher(language.vocab, attr="LEMMA")
+        #: match id -> (rank in the lexicon, question, term, part of speech or None)
+        self._phrases: dict[int, tuple[int, str, str, str | None]] = {}
         for question in lexicon.questions.values():
             for term, phrases in question.terms.items():
-                label = f"{question.key}\x1f{term}"
-                patterns = [p for phrase in phrases for p in _patterns(phrase, language)]
-                self._matcher.add(label, patterns)
-                self._labels[language.vocab.strings[label]] = (question.key, term)
+                for phrase in phrases:
+                    rank = len(self._phrases)
+                    key = f"{question.key}\x1f{term}\x1f{rank}"
+                    words, lemmas = _pattern_docs(phrase, language)
+                    pos = phrase.pos if phrase.pos and len(words) == 1 else None
+                    self._words.add(key, [words])
+                    if lemmas is not None:
+                        self._lemmas.add(key, [lemmas])
+                    self._phrases[language.vocab.strings[key]] = (rank, question.key, term, pos)
 
     def __call__(self, doc: Doc) -> pd.DataFrame:
         """One row per match: question, term, matched text, character offsets and its sentence."""
-        by_question: dict[str, list] = {}
-        for match_id, start, end in self._matcher(doc):
-            question, term = self._labels[match_id]
-            span = doc[start:end]
-            span.label_ = term
-            by_question.setdefault(question, []).append(span)
+        # question -> (start, end) -> (rank, term): one term per stretch of words, the first listed
+        found: dict[str, dict[tuple[int, int], tuple[int, str]]] = {}
+        lemmatized = doc.has_annotation("LEMMA")
+        for matcher in (self._words, self._lemmas) if lemmatized else (self._words,):
+            for match_id, start, end in matcher(doc):
+                rank, question, term, pos = self._phrases[match_id]
+                if pos is not None and doc[start].pos_ != pos:
+                    continue
+                spans = found.setdefault(question, {})
+                if (start, end) not in spans or rank < spans[start, end][0]:
+                    spans[start, end] = (rank, term)
         rows = []
-        for question, spans in by_question.items():
-            for span in filter_spans(spans):
-                sentence = span.sent if doc.has_annotation("SENT_START") else doc[:]
+        text = doc_text(doc)
+        sentences = doc.has_annotation("SENT_START")
+        for question, spans in found.items():
+            ordered = [Span(doc, start, end, label=term) for (start, end), (_, term) in sorted(spans.items())]
+            for span in filter_spans(ordered):
+                sentence = span.sent if sentences else doc[:]
                 rows.append(
-                    (question, span.label_, span.text, span.start_char, span.end_char,
-                     sentence.start_char, sentence.end_char)
+                    (question, span.label_, text[span.start_char : span.end_char], span.start_char,
+                     span.end_char, sentence.start_char, sentence.end_char)
                 )  # fmt: skip
         return pd.DataFrame(rows, columns=MATCH_COLUMNS).sort_values("start", ignore_index=True)
 
 
-def _patterns(phrase: Phrase, language: Language) -> list[list[dict]]:
-    """Token patterns for one phrase: on its lower-cased words, and on their lemmas."""
-    words = [t.lower_ for t in language.make_doc(phrase.text)]
-    lemmas = [t.lemma_.lower() for t in language(phrase.text)]
-    pos = {"POS": phrase.pos} if phrase.pos and len(words) == 1 else {}
-    patterns = [[{"LOWER": w, **pos} for w in words]]
-    if len(lemmas) == len(words):
-        patterns.append([{"LEMMA": lemma, **pos} for lemma in lemmas])
-    return patterns
+def _pattern_docs(phrase: Phrase, language: Language) -> tuple[Doc, Doc | None]:
+    """A phrase's pattern on its lower-cased words, and on their lower-cased lemmas (None when the
+    parse splits it differently or gives no lemmas)."""
+    words = language.make_doc(phrase.text)
+    parsed = language(phrase.text)
+    lemmas = [t.lemma_.lower() for t in parsed]
+    if len(parsed) != len(words) or not all(lemmas):
+        return words, None
+    spaces = [bool(t.whitespace_) for t in parsed]
+    return words, Doc(language.vocab, words=[t.text for t in parsed], spaces=spaces, lemmas=lemmas)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import weakref
 from functools import lru_cache
 from importlib.metadata import version
 
@@ -28,6 +29,18 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+#: Each live Doc's text: spaCy joins ``doc.text`` from every token on each access, a full pass over
+#: the Doc that the extractors would otherwise repeat a dozen times per article.
+_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc (a Doc's text never changes, retokenizing keeps it)."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
 
 
 @lru_cache(maxsize=1)

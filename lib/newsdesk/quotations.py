@@ -31,6 +31,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .annotate import parse
+from .pipeline import doc_text
 from .speakers import Resolved, SpeakerResolver, role_lexicon
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
@@ -347,7 +348,7 @@ class _Article:
 
     def _build_lines(self) -> None:
         """Line starts, and which lines are title-case headlines (other than the first line)."""
-        text = self.doc.text
+        text = doc_text(self.doc)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self.title_lines: set[int] = set()
         first = True
@@ -378,7 +379,7 @@ class _Article:
         """The line around ``offset``, widened over quotes that run across line breaks."""
         line = self.line_of(offset)
         start = self.line_starts[line]
-        end = self.line_starts[line + 1] - 1 if line + 1 < len(self.line_starts) else len(self.doc.text)
+        end = self.line_starts[line + 1] - 1 if line + 1 < len(self.line_starts) else len(doc_text(self.doc))
         for quote in self.quotes:
             if quote.start < end and quote.end > start:
                 start, end = min(start, quote.start), max(end, quote.end)
@@ -549,7 +550,7 @@ _NOT_SPEAKERS = frozenset(
 
 def _colon_frames(article: _Article) -> list[_Frame]:
     """Headline-style attributions: "Speaker: what they said" on a line of its own."""
-    doc, text = article.doc, article.doc.text
+    doc, text = article.doc, doc_text(article.doc)
     frames: list[_Frame] = []
     if ":" not in text:
         return frames
@@ -777,8 +778,9 @@ def _colon_candidates(
     if i < 0 or doc[i].text != ":" or n_words <= TERM_MAX_WORDS:
         return []
     colon = doc[i]
-    line_start = doc.text.rfind("\n", 0, colon.idx) + 1
-    if re.search(r"\s[-–—]\s", doc.text[line_start : colon.idx]):
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, colon.idx) + 1
+    if re.search(r"\s[-–—]\s", text[line_start : colon.idx]):
         return []  # a topic label ("China – Russia: “...”"), not a speaker
     frames = [f for f in frames_by_region.get(article.region_of[i], []) if f.content is None or f.quoted]
     if frames:
@@ -824,11 +826,11 @@ def quotes_from_doc(doc: Doc) -> pd.DataFrame:
     with no cue of its own, given to the latest speaker). Never raises on odd quote marks.
     """
     records = list(_extract(doc))
-    return _frame(doc.text, records)
+    return _frame(doc_text(doc), records)
 
 
 def _extract(doc: Doc) -> Iterator[_Record]:
-    text = doc.text
+    text = doc_text(doc)
     if not text.strip() or not len(doc):
         return
     lexicon = cue_lexicon()
@@ -1013,7 +1015,7 @@ def quoted_terms_from_doc(doc: Doc, quotes: pd.DataFrame | None = None) -> pd.Da
     (the sentence's text) and ``unbalanced``. ``quotes`` is :func:`quotes_from_doc` of ``doc`` when
     the caller already has it (the attributions are not extracted a second time).
     """
-    text = doc.text
+    text = doc_text(doc)
     if quotes is None:
         attributed = [(r.start, r.end) for r in _extract(doc)]
     else:

@@ -1682,7 +1682,9 @@ def timexes_from_doc(doc: Doc, published: Any = None, *, date_order: str = "MDY"
     """
     dct = _parse_published(published)
     order = _check_order(date_order)
-    text = doc.text
+    from .pipeline import doc_text
+
+    text = doc_text(doc)
     return _frame(text, _extract(text, dct, order, doc))
 
 
