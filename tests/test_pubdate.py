@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 import newsdesk
+from newsdesk.pubdate import _date_lines_only
 
 from .conftest import SEEDS
 
@@ -97,3 +100,42 @@ def test_never_raises(text: str) -> None:
     date, source, confidence = newsdesk.infer_published(text)
     assert date is None or isinstance(date, dt.date)
     assert isinstance(source, str) and 0.0 <= confidence <= 1.0
+
+
+def test_only_the_lines_with_dates_are_parsed() -> None:
+    text = (
+        "Leaders meet in Beijing\n"
+        "Share on X\n"
+        "The ministers met on Friday, officials said.\n"
+        "Trade was not on the agenda.\n"
+        "A first round took place on March 27, 2025 in Paris.\n"
+    )
+    kept = _date_lines_only(text)
+    assert len(kept) == len(text)
+    assert [i for i, c in enumerate(kept) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+    lines, original = kept.split("\n"), text.split("\n")
+    assert lines[2] == original[2] and lines[4] == original[4]
+    assert all(not lines[i].strip() and len(lines[i]) == len(original[i]) for i in (0, 1, 3))
+
+
+def test_a_date_alone_on_its_line_is_not_read_with_the_next_lines_verb() -> None:
+    text = (
+        "Minister visits Moscow\n"
+        "March 28, 2025\n"
+        "The two sides will sign a new agreement, the ministry said.\n"
+    )
+    # a header line holding only the date is taken as the publication date
+    assert newsdesk.infer_published(text)[:2] == (dt.date(2025, 3, 28), "header date")
+    body = "The talks opened in Moscow.\n" * 20 + "March 28, 2025\nThe two sides will sign a deal.\n"
+    date, source, _ = newsdesk.infer_published(body)
+    assert date == dt.date(2025, 3, 28) and source == "latest absolute date"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab 19May,\n\r2025-03-")), max_size=200))
+def test_date_lines_only_keeps_length_and_line_breaks(text: str) -> None:
+    kept = _date_lines_only(text)
+    assert len(kept) == len(text)
+    assert [c == "\n" for c in kept] == [c == "\n" for c in text]
+    for line, original in zip(kept.split("\n"), text.split("\n"), strict=True):
+        assert line == original or line == " " * len(original)

@@ -25,6 +25,7 @@ import datetime as dt
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -479,12 +480,10 @@ def _parse_published(published: Any) -> dt.date | None:
     raise ValueError(f"published must be a date, datetime or ISO string, got {type(published).__name__}")
 
 
-def _candidates(c: _Ctx) -> list[_Hit]:
-    """All grammar matches, validated, then settled leftmost-longest."""
-    text = c.text
+def _grammar_hits(text: str) -> Iterator[_Hit]:
+    """Every match of every grammar rule in ``text``, before any check."""
     if not g.HINT.search(text):
-        return []
-    hits: list[_Hit] = []
+        return
     low = text.lower()
     for name, rx, prio in g.RULES:
         gate = g.GATES.get(name)
@@ -493,9 +492,18 @@ def _candidates(c: _Ctx) -> list[_Hit]:
         for m in rx.finditer(text):
             s, e = m.span()
             if e > s:
-                hit = _Hit(s, e, name, prio, m)
-                if _valid(c, hit):
-                    hits.append(hit)
+                yield _Hit(s, e, name, prio, m)
+
+
+def grammar_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of every grammar match in ``text``: the only places where the extraction
+    reads the parse (tense, "May" the verb, a year that is an amount)."""
+    return [(hit.start, hit.end) for hit in _grammar_hits(text)]
+
+
+def _candidates(c: _Ctx) -> list[_Hit]:
+    """All grammar matches, validated, then settled leftmost-longest."""
+    hits = [hit for hit in _grammar_hits(c.text) if _valid(c, hit)]
     hits.sort(key=lambda h: (h.start, -(h.end - h.start), h.prio))
     chosen: list[_Hit] = []
     last_end = -1
