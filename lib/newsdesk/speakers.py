@@ -411,10 +411,11 @@ class SpeakerResolver:
     def _resolve_group(self, head: Token, start: int, end: int) -> Resolved:
         """Organisations, places and other noun phrases speak under their own words."""
         doc = head.doc
-        text = doc_text(doc)[start:end]
+        whole = doc_text(doc)
+        text = whole[start:end]
         first = doc.char_span(start, end, alignment_mode="expand")
         if first is not None and len(first) and first[0].dep_ == "det":
-            text = doc_text(doc)[first[0].idx + len(first[0]) : end].lstrip()
+            text = whole[first[0].idx + len(first[0]) : end].lstrip()
         if head.pos_ == "PRON":
             return Resolved(None, None, None, start, end, "pronoun")
         kind = "group" if head.ent_type_ in ("ORG", "GPE", "NORP") else "other"
