@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from spacy.language import Language
 
 import newsdesk
-from newsdesk.pubdate import _date_lines_only
+from newsdesk.pubdate import _date_lines_only, _evidence_spans
 
 from .conftest import SEEDS
 
@@ -116,6 +116,22 @@ def test_only_the_lines_with_dates_are_parsed() -> None:
     lines, original = kept.split("\n"), text.split("\n")
     assert lines[2] == original[2] and lines[4] == original[4]
     assert all(not lines[i].strip() and len(lines[i]) == len(original[i]) for i in (0, 1, 3))
+
+
+def test_only_the_lines_with_evidence_are_parsed_for_inference() -> None:
+    text = (
+        "Talks in recent weeks\n"
+        "The ministers met on Friday, officials said.\n"
+        "Trade grew last year and will grow for years.\n"
+        "The summit on June 3 will follow.\n"
+        "A first round took place on March 27, 2025 in Paris.\n"
+    )
+    kept = _date_lines_only(text, _evidence_spans(text)).split("\n")
+    original = text.split("\n")
+    # a weekday, a month and day, a full date: what step 4 reads; "recent weeks", "last year" are not
+    assert [i for i, line in enumerate(kept) if line.strip()] == [1, 3, 4]
+    assert all(kept[i] == original[i] for i in (1, 3, 4))
+    assert newsdesk.infer_published(text)[:2] == (dt.date(2025, 3, 28), "weekday+absolute date")
 
 
 def test_a_date_alone_on_its_line_is_not_read_with_the_next_lines_verb() -> None:

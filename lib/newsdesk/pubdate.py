@@ -48,6 +48,7 @@ _DATELINE = re.compile(
 )
 _MAX_HEADER_LINES = 15
 _MAX_LINE_FOR_HEADER_DATE = 60
+_FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
@@ -106,7 +107,7 @@ def _full_dates(text: str) -> list[tuple[int, dt.date]]:
     """(offset, date) of every date in ``text`` that names day, month and year."""
     found = []
     for out in temporal._extract(text, None, "MDY", None):
-        if out.granularity == "day" and out.type == "DATE" and re.fullmatch(r"\d{4}-\d\d-\d\d", out.value):
+        if out.granularity == "day" and out.type == "DATE" and _FULL_DATE.fullmatch(out.value):
             found.append((out.start, dt.date.fromisoformat(out.value)))
     return found
 
@@ -159,7 +160,7 @@ def infer_published(text: str) -> tuple[dt.date | None, str, float]:
     def reason_at(offset: int) -> str:
         return reasons[max(bisect.bisect_right(starts, offset) - 1, 0)]
 
-    doc = _parse(_date_lines_only(text))
+    doc = _parse(_date_lines_only(text, _evidence_spans(text)))
     ctx = temporal._Ctx(text, None, "MDY", doc)
     outs = temporal._extract(text, None, "MDY", doc)
     caption: list[dt.date] = []
@@ -167,25 +168,22 @@ def infer_published(text: str) -> tuple[dt.date | None, str, float]:
     past_weekdays: list[int] = []
     future_month_days: list[tuple[int, int]] = []
     for out in outs:
+        kind = _evidence_kind(out)
         reason = reason_at(out.start)
-        if reason in EXCLUDED_REASONS:
+        if kind is None or reason in EXCLUDED_REASONS:
             continue
-        if out.type == "DATE" and re.fullmatch(r"\d{4}-\d\d-\d\d", out.value):
+        if kind == "full date":
             d = dt.date.fromisoformat(out.value)
             if reason == "caption":
                 caption.append(d)
             elif ctx.tense(out.start, out.end) != "future":
                 body.append(d)
-        elif out.rule == "weekday" and out.value.startswith("XXXX-WXX-") and len(out.value) == 10:
+        elif kind == "weekday":
             if ctx.tense(out.start, out.end) == "past" and not text[out.start : out.end].lower().startswith(
                 ("next", "last", "this")
             ):
                 past_weekdays.append(int(out.value[-1]))
-        elif (
-            out.rule in ("mdy", "dmy")
-            and out.value.startswith("XXXX-")
-            and ctx.tense(out.start, out.end) == "future"
-        ):
+        elif ctx.tense(out.start, out.end) == "future":
             future_month_days.append((int(out.value[5:7]), int(out.value[8:10])))
 
     known = caption + body
@@ -210,16 +208,40 @@ def infer_published(text: str) -> tuple[dt.date | None, str, float]:
     return published, "weekday+absolute date", confidence
 
 
-def _date_lines_only(text: str) -> str:
-    """``text`` with every line that holds no date grammar match blanked to spaces.
+def _evidence_kind(out: temporal._Out) -> str | None:
+    """What a date expression (read without a publication date) tells step 4, or None."""
+    if out.type == "DATE" and _FULL_DATE.fullmatch(out.value):
+        return "full date"
+    if out.rule == "weekday" and out.value.startswith("XXXX-WXX-") and len(out.value) == 10:
+        return "weekday"
+    if out.rule in ("mdy", "dmy") and out.value.startswith("XXXX-"):
+        return "month and day"
+    return None
 
-    Same length and line breaks, so the parse of it lines up with ``text``. The extraction reads the
-    parse only at grammar matches (tense, "May" the verb), whose lines are kept whole, and a sentence
-    never spans lines in a dump: parsing these lines alone costs a fraction of the whole page.
+
+def _evidence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the expressions step 4 can use, found without a parse (the parse only settles tense,
+    "May" the verb and years that are amounts, never whether an expression is a full date)."""
+    return [
+        (out.start, out.end)
+        for out in temporal._extract(text, None, "MDY", None)
+        if _evidence_kind(out) is not None
+    ]
+
+
+def _date_lines_only(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+    """``text`` with every line that holds none of ``spans`` blanked to spaces.
+
+    ``spans`` defaults to every date grammar match. Same length and line breaks, so the parse of it
+    lines up with ``text``. The extraction reads the parse only at its expressions (tense, "May" the
+    verb), whose lines are kept whole, and a sentence never spans lines in a dump: parsing the lines
+    that hold evidence costs a fraction of the whole page.
     """
+    if spans is None:
+        spans = temporal.grammar_spans(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     keep = [False] * len(line_starts)
-    for start, end in temporal.grammar_spans(text):
+    for start, end in spans:
         first = bisect.bisect_right(line_starts, start) - 1
         last = bisect.bisect_right(line_starts, max(end - 1, start)) - 1
         keep[first : last + 1] = [True] * (last - first + 1)
