@@ -23,7 +23,8 @@ def detect_language(text: str) -> tuple[str | None, float]:
     Returns ``(None, 0.0)`` when there are too few letters to tell.
     """
     sample = text[:8_000]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    # most texts have enough letters in their first thousand characters: count further only if not
+    if sum(map(str.isalpha, sample[:1_000])) < MIN_LETTERS and sum(map(str.isalpha, sample)) < MIN_LETTERS:
         return None, 0.0
     code, probability = _identifier().classify(sample)
     return code, float(probability)

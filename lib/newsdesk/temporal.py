@@ -484,15 +484,19 @@ def _grammar_hits(text: str) -> Iterator[_Hit]:
     """Every match of every grammar rule in ``text``, before any check."""
     if not g.HINT.search(text):
         return
-    low = text.lower()
+    # Rules scan paragraph by paragraph (no match crosses a blank line), each only where its gate
+    # strings occur; the scan sees the whole text around a paragraph (lookbehinds at its start).
+    bounds = [0, *(m.end() for m in g.PARAGRAPH_BREAK.finditer(text)), len(text)]
+    paragraphs = [(s, e, text[s:e].lower()) for s, e in itertools.pairwise(bounds) if e > s]
     for name, rx, prio in g.RULES:
         gate = g.GATES.get(name)
-        if gate is not None and not any(word in low for word in gate):
-            continue
-        for m in rx.finditer(text):
-            s, e = m.span()
-            if e > s:
-                yield _Hit(s, e, name, prio, m)
+        for start, end, low in paragraphs:
+            if gate is not None and not any(word in low for word in gate):
+                continue
+            for m in rx.finditer(text, start, end):
+                s, e = m.span()
+                if e > s:
+                    yield _Hit(s, e, name, prio, m)
 
 
 def grammar_spans(text: str) -> list[tuple[int, int]]:

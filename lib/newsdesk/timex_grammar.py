@@ -283,22 +283,45 @@ RULE_PATTERNS: list[tuple[str, str]] = [
 RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE), prio) for prio, (name, pattern) in enumerate(RULE_PATTERNS)
 )
-#: Rules that can only match where one of these lower-case strings occurs; a text without any of
-#: them skips the rule (a substring test is far cheaper than scanning with the rule).
+_MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+#: Rules that can only match where one of these lower-case strings occurs: a paragraph without any
+#: of them skips the rule (a substring test is far cheaper than scanning with the rule). Each rule's
+#: strings must cover every match it can make: ``tests/test_timex_grammar_gates.py`` checks it.
 GATES: dict[str, tuple[str, ...]] = {
     "iso": tuple("0123456789"),
     "numeric": ("/", ".", "-"),
-    "year_short": ("'", "’", "‘"),
+    "mdy": _MONTH_STEMS,
+    "dmy": _MONTH_STEMS,
+    "month_year": _MONTH_STEMS,
+    "month": _MONTH_STEMS,
+    "year": ("15", "16", "17", "18", "19", "20"),
+    "year_short": ("'", "’", "‘", "fy", "fiscal"),
     "decade": ("0s", "0's", "0’s", "ties"),
     "century": ("centur",),
     "quarter": ("quarter", "period", "q1", "q2", "q3", "q4", "1q", "2q", "3q", "4q"),
     "half": ("half",),
+    "relunit": ("week", "month", "quarter", "year", "decade", "spring", "summer", "fall", "autumn",
+                "winter", "season", "day", "morning", "afternoon", "evening", "night"),
+    "definite": ("year", "month", "week", "spring", "summer", "fall", "autumn", "winter", "future",
+                 "past", "present", "term"),
     "year_words": ("nineteen", "eighteen", "twenty", "thousand"),
     "season_year": ("spring", "summer", "fall", "autumn", "winter"),
+    "weekday": ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+    "deictic": ("today", "tonight", "yesterday", "tomorrow", "now", "recent", "lately", "days", "year",
+                "current"),
+    "duration": ("sec", "min", "hour", "hr", "day", "night", "week", "fortnight", "month", "quarter",
+                 "year", "yr", "decade", "centur", "millenni"),
+    "vague": ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades", "centuries"),
+    "set": (*FREQUENCIES, "every", "each", "per"),
+    "time": ("am", "pm", "a.m", "p.m", "o'clock", "o’clock", ":", "noon", "midnight", "midday",
+             "afternoon", "morning", "dawn", "dusk"),
     "yearago": ("year",),
     "holiday": ("christmas", "halloween", "thanksgiving", "easter", "new year", "independence day",
                 "valentine", "veterans day", "boxing day", "good friday", "labor day", "memorial day"),
-}
+    "anaphor": ("day", "morning", "afternoon", "evening", "night", "week", "month", "year"),
+}  # fmt: skip
+#: A blank line: no rule's match crosses one (a gap between words holds at most one line break).
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0\r]*\n")
 #: Cheap pre-check: a text without a digit or any of these stems has no temporal expression.
 HINT = re.compile(
     r"\d|day|week|month|year|quarter|centur|decade|now|current|recent|lately|ago|night|morning|noon"
