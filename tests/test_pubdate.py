@@ -110,7 +110,7 @@ def test_only_the_lines_with_dates_are_parsed() -> None:
         "Trade was not on the agenda.\n"
         "A first round took place on March 27, 2025 in Paris.\n"
     )
-    kept = _date_lines_only(text)
+    kept = _date_lines_only(text, _evidence_spans(text))
     assert len(kept) == len(text)
     assert [i for i, c in enumerate(kept) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
     lines, original = kept.split("\n"), text.split("\n")
@@ -150,7 +150,7 @@ def test_a_date_alone_on_its_line_is_not_read_with_the_next_lines_verb() -> None
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab 19May,\n\r2025-03-")), max_size=200))
 def test_date_lines_only_keeps_length_and_line_breaks(text: str) -> None:
-    kept = _date_lines_only(text)
+    kept = _date_lines_only(text, _evidence_spans(text))
     assert len(kept) == len(text)
     assert [c == "\n" for c in kept] == [c == "\n" for c in text]
     for line, original in zip(kept.split("\n"), text.split("\n"), strict=True):

@@ -229,16 +229,13 @@ def _evidence_spans(text: str) -> list[tuple[int, int]]:
     ]
 
 
-def _date_lines_only(text: str, spans: list[tuple[int, int]] | None = None) -> str:
+def _date_lines_only(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with every line that holds none of ``spans`` blanked to spaces.
 
-    ``spans`` defaults to every date grammar match. Same length and line breaks, so the parse of it
-    lines up with ``text``. The extraction reads the parse only at its expressions (tense, "May" the
-    verb), whose lines are kept whole, and a sentence never spans lines in a dump: parsing the lines
-    that hold evidence costs a fraction of the whole page.
+    Same length and line breaks, so the parse of it lines up with ``text``. The extraction reads the
+    parse only at its expressions (tense, "May" the verb), whose lines are kept whole, and a sentence
+    never spans lines in a dump: parsing the lines that hold evidence costs a fraction of the page.
     """
-    if spans is None:
-        spans = temporal.grammar_spans(text)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     keep = [False] * len(line_starts)
     for start, end in spans:

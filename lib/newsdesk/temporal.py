@@ -499,12 +499,6 @@ def _grammar_hits(text: str) -> Iterator[_Hit]:
                     yield _Hit(s, e, name, prio, m)
 
 
-def grammar_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of every grammar match in ``text``: the only places where the extraction
-    reads the parse (tense, "May" the verb, a year that is an amount)."""
-    return [(hit.start, hit.end) for hit in _grammar_hits(text)]
-
-
 def _candidates(c: _Ctx) -> list[_Hit]:
     """All grammar matches, validated, then settled leftmost-longest."""
     hits = [hit for hit in _grammar_hits(c.text) if _valid(c, hit)]
