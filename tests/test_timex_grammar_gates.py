@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsdesk import temporal
@@ -67,8 +67,24 @@ def test_fiscal_year_without_an_apostrophe_is_found_anywhere() -> None:
     assert ("year_short", "FY24") in [(rule, text[s:e]) for s, e, rule in grammar_hits(text)]
 
 
+def test_no_match_or_lookahead_crosses_a_blank_line() -> None:
+    # Every pair of vocabulary words with a blank line between them: the full scan neither joins them
+    # nor lets the second decide the first, which is what lets the scan go paragraph by paragraph
+    # ("later\n\nMarch" was once one match; "10:30\n\nGMT" once made "10:30" a time).
+    differing = []
+    for first in WORDS:
+        for second in WORDS:
+            for gap in ("\n\n", "\n \n", " \n\t\n "):
+                text = f"{first}{gap}{second} "
+                if grammar_hits(text) != full_scan(text):
+                    differing.append(text)
+    assert differing == []
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(GAPS)), max_size=40))
+@example([("later", "\n\n"), ("March", " ")])
+@example([("10:30", "\n\n"), ("GMT", " ")])
 def test_paragraph_scan_equals_the_full_scan(pieces: list[tuple[str, str]]) -> None:
     text = "".join(word + gap for word, gap in pieces)
     found = grammar_hits(text)

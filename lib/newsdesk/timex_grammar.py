@@ -148,7 +148,10 @@ NUMBER = (
 # ---------------------------------------------------------------- rules
 _W = weekday
 _M = month
-_PREMOD = rf"(?:(?P<pre>early|late|mid|middle|earlier|later){H}?)"
+_PREMOD_WORD = r"(?P<pre>early|late|mid|middle|earlier|later)"
+_PREMOD = rf"(?:{_PREMOD_WORD}{H}?)"
+# a premodifier before another optional gap takes only its hyphen, so two gaps never meet (a blank line)
+_PREMOD_IN = rf"{_PREMOD_WORD}-?(?:{S}in)?"
 _RANGE_START = rf"(?:(?:{_words(['the end of', 'the beginning of', 'the start of', 'the middle of'])}){S})"
 _REL = _words(["this past", "this coming", "this", "last", "next", "past", "previous", "coming",
                "following", "current", "prior", "preceding", "same", "that"])
@@ -171,7 +174,7 @@ RULE_PATTERNS: list[tuple[str, str]] = [
     # March 2025, mid-March 2025, March of 2025
     ("month_year", rf"{START}(?:{_RANGE_START}|{_PREMOD})?{_M('mon')},?{S}(?:of{S})?{year('year')}"),
     # (last|next|this|early|late) March
-    ("month", rf"{START}(?:{_RANGE_START}|{_PREMOD}(?:{S}in)?{S}?)?(?:(?P<rel>{_REL}){S})?{_M('mon')}"
+    ("month", rf"{START}(?:{_RANGE_START}|{_PREMOD_IN}{S}?)?(?:(?P<rel>{_REL}){S})?{_M('mon')}"
               rf"(?!{S}?\d)"),
     # fiscal 1989, mid-1996, the end of 1990, 1989's, the 1988 period
     ("year", rf"{START}(?:{_RANGE_START}|{_PREMOD})?(?:(?P<the>the){S})?"
@@ -204,12 +207,12 @@ RULE_PATTERNS: list[tuple[str, str]] = [
              rf"{H}half(?![\w-])(?:{S}of{S}(?:(?P<ofy>(?:the|this|last|next){S}year)|(?:fiscal{S})?"
              rf"(?P<qy2>1\d{{3}}|20\d\d)))?"),
     # last week, earlier this month, the coming year, this past spring, the same day
-    ("relunit", rf"{START}(?:{_RANGE_START}|{_PREMOD}(?:{S}in)?{S})?(?:(?P<the>the){S})?"
+    ("relunit", rf"{START}(?:{_RANGE_START}|{_PREMOD_IN}{S})?(?:(?P<the>the){S})?"
                 rf"(?:(?P<rel>{_REL}){S})(?:(?P<fiscal>fiscal|calendar|school|financial){S})?"
                 rf"(?P<unit>week|weekend|month|quarter|year|decade|spring|summer|fall|autumn|winter|season"
                 rf"|day|morning|afternoon|evening|night)(?![\w-])"),
     # the year, the weekend, the week, the month, the day, the summer, the future, the past
-    ("definite", rf"{START}(?:{_RANGE_START}|{_PREMOD}(?:{S}in)?{S})?(?P<the>the){S}"
+    ("definite", rf"{START}(?:{_RANGE_START}|{_PREMOD_IN}{S})?(?P<the>the){S}"
                  rf"(?:(?P<adj>full|entire|whole|fiscal|calendar|same|early|late|very){S})?"
                  rf"(?P<unit>year|month|week|weekend|spring|summer|fall|autumn|winter|future|past"
                  rf"|present|near{S}future|near{S}term|long{S}term|short{S}term)(?![\w-])"),
@@ -259,7 +262,7 @@ RULE_PATTERNS: list[tuple[str, str]] = [
     ("time", rf"{START}(?:(?P<wd0>{_cased(_FULL_DAYS)}|today|tomorrow|yesterday|tonight){S}(?:at{S})?)?"
              rf"(?:(?P<q>around|about|at{S}about|shortly{S}(?:after|before)|just{S}(?:after|before)){S})?"
              rf"(?:(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<mi>[0-5]\d))?{S}?{_AMPM}"
-             rf"|(?P<h24>[01]\d|2[0-3]):(?P<m24>[0-5]\d)(?=\s*(?:{_TZ}|h(?:ou)?rs\b|local\b))"
+             rf"|(?P<h24>[01]\d|2[0-3]):(?P<m24>[0-5]\d)(?={S}?(?:{_TZ}|h(?:ou)?rs\b|local\b))"
              rf"|(?P<named>noon|midnight|midday|mid-?afternoon|mid{S}afternoon|mid-?morning|dawn|dusk)"
              rf"(?![\w-]))(?:{S}(?P<tz>{_TZ}))?(?:{S}in{S}the{S}(?P<pod>morning|afternoon|evening))?"
              rf"(?:,?{S}(?:(?:on|this|next|last){S})?(?:(?P<wd>{_cased(_FULL_DAYS)})(?!\w|['’](?!s\b))"
