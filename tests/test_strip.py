@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import newsdesk
@@ -367,6 +367,7 @@ def test_body_is_a_subsequence_of_the_input_lines(text: str) -> None:
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_TEXTS)
+@example("\n.\nHome\n0000000\x1bA")  # a lone "." opening the body once read as "..." (an ellipsis)
 def test_stripping_a_body_again_keeps_it(text: str) -> None:
     body = newsdesk.strip(text).body
     again = newsdesk.strip(body)

@@ -441,9 +441,9 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     out[15] = (c_first & _DIGIT) != 0
     out[16] = (c_first & _BULLET) != 0
     out[17] = first_i > starts
-    out[18] = (cp[last_i] == 0x2026) | (
-        (cp[last_i] == 46) & (cp[np.maximum(last_i - 1, 0)] == 46) & (cp[np.maximum(last_i - 2, 0)] == 46)
-    )
+    dot = cp == 46
+    three_dots = dot[last_i] & dot[np.maximum(last_i - 1, 0)] & dot[np.maximum(last_i - 2, 0)]
+    out[18] = (cp[last_i] == 0x2026) | (three_dots & (last_i >= 2))  # a "." opening the text is not "..."
     colon = np.flatnonzero(cp == 58)
     colon = colon[(colon > 0) & (colon + 1 < len(cp))]
     clock = colon[((cls[colon - 1] & _DIGIT) != 0) & ((cls[colon + 1] & _DIGIT) != 0)]
