@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import newsdesk
 from newsdesk import strip_features
 from newsdesk.strip import DROP_REASONS, REASONS, Stripped, _rule_reasons, default_model
-from newsdesk.strip_features import line_stats, split_lines
+from newsdesk.strip_features import STAT_ROW, line_stats, split_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -293,6 +293,13 @@ def test_contact_rule(line: str, reason: str | None) -> None:
     doc = split_lines(line)
     code = int(_rule_reasons(doc, line_stats(doc))[0])
     assert (REASONS[code] if code >= 0 else None) == reason
+
+
+def test_ellipsis_is_three_dots_or_the_character_ending_the_line() -> None:
+    text = ".\nRead on...\n..\n  ...\nWait\u2026\nA.\n.\nEnd.."
+    doc = split_lines(text)
+    ellipsis = line_stats(doc).values[STAT_ROW["ellipsis"]].astype(bool).tolist()
+    assert ellipsis == [False, True, False, True, True, False, False, False]
 
 
 # ---------------------------------------------------------------- the per-page threshold

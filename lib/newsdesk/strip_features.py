@@ -443,7 +443,7 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     out[17] = first_i > starts
     dot = cp == 46
     three_dots = dot[last_i] & dot[np.maximum(last_i - 1, 0)] & dot[np.maximum(last_i - 2, 0)]
-    out[18] = (cp[last_i] == 0x2026) | (three_dots & (last_i >= 2))  # a "." opening the text is not "..."
+    out[18] = (cp[last_i] == 0x2026) | (three_dots & (last_i - first_i >= 2))  # the line's own last three
     colon = np.flatnonzero(cp == 58)
     colon = colon[(colon > 0) & (colon + 1 < len(cp))]
     clock = colon[((cls[colon - 1] & _DIGIT) != 0) & ((cls[colon + 1] & _DIGIT) != 0)]
