@@ -46,7 +46,7 @@ from spacy.language import Language
 
 import newsdesk
 from newsdesk import Corpus, load_corpus
-from newsdesk.cache import DiskCache
+from newsdesk.core.cache import DiskCache
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = PROJECT_ROOT.parent / "shared" / "eval" / "boilerplate" / "dev.jsonl.gz"

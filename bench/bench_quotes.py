@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import newsdesk
-from newsdesk.quotations import quoted_terms_from_doc, quotes_from_doc
+from newsdesk.extract.quotes import quoted_terms_from_doc, quotes_from_doc
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = PROJECT_ROOT.parent / "shared" / "eval" / "quotes" / "dev.jsonl.gz"

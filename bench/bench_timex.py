@@ -1,6 +1,6 @@
 """Benchmark: temporal expression extraction from parsed Docs against the spaCy parse itself.
 
-Prints the time ``newsdesk.temporal.timexes_from_doc`` takes over N already parsed Docs divided by
+Prints the time ``newsdesk.extract.timexes.timexes_from_doc`` takes over N already parsed Docs divided by
 the time ``nlp.pipe`` takes to parse the same texts (target: at most 0.10, i.e. extraction costs at
 most 10% of parsing).
 
@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 import newsdesk
-from newsdesk.temporal import timexes_from_doc
+from newsdesk.extract.timexes import timexes_from_doc
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = PROJECT_ROOT.parent / "shared" / "eval" / "timex" / "dev.jsonl.gz"

@@ -41,8 +41,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from newsdesk import strip_features as sf  # noqa: E402
-from newsdesk.strip import (  # noqa: E402
+from newsdesk.stripping import features as sf  # noqa: E402
+from newsdesk.stripping.stripper import (  # noqa: E402
     MODEL_PATH,
     TITLE_NAMES,
     Additive,

@@ -48,7 +48,8 @@ export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 import pandas as pd
 
 import newsdesk
-from newsdesk import charts, describe
+from newsdesk.present import charts
+from newsdesk.present import describe
 
 pd.set_option("display.max_colwidth", 120)
 corpus = newsdesk.open_corpus(data_dir, store=store).select(

@@ -52,7 +52,8 @@ example_article = None
 import pandas as pd
 
 import newsdesk
-from newsdesk import boilerplate, charts
+from newsdesk.stripping import corpus as boilerplate
+from newsdesk.present import charts
 
 pd.set_option("display.max_colwidth", 100)
 pd.set_option("display.max_rows", 200)

@@ -45,7 +45,8 @@ top_speakers = 15
 import pandas as pd
 
 import newsdesk
-from newsdesk import charts, quote_report
+from newsdesk.present import charts
+from newsdesk.present import quotes as quote_report
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.max_rows", 200)

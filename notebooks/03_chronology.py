@@ -52,7 +52,8 @@ max_gap_days = 30
 import pandas as pd
 
 import newsdesk
-from newsdesk import charts, chronology
+from newsdesk.present import charts
+from newsdesk.analysis import chronology
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.max_rows", 200)

@@ -54,7 +54,10 @@ min_count = 5
 import pandas as pd
 
 import newsdesk
-from newsdesk import charts, framing, framing_charts, framing_report
+from newsdesk.present import charts
+from newsdesk.analysis import framing
+from newsdesk.present import framing_charts
+from newsdesk.present import framing as framing_report
 
 pd.set_option("display.max_colwidth", 110)
 pd.set_option("display.max_rows", 60)

@@ -41,7 +41,11 @@ n_events = 8
 import pandas as pd
 
 import newsdesk
-from newsdesk import charts, chronology, framing, framing_report, memo
+from newsdesk.present import charts
+from newsdesk.analysis import chronology
+from newsdesk.analysis import framing
+from newsdesk.present import framing as framing_report
+from newsdesk.present import memo
 
 pd.set_option("display.max_colwidth", 160)
 corpus = newsdesk.open_corpus(data_dir, store=store).select(

@@ -26,7 +26,7 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory, seed_corpus_dir: Path) 
 
     Tests read it and never change it.
     """
-    from newsdesk.annotate_store import annotate
+    from newsdesk.store.annotate import annotate
 
     path = tmp_path_factory.mktemp("store") / "seeds"
     summary = annotate(seed_corpus_dir, path, batch_size=2, progress=False)

@@ -5,10 +5,10 @@ annotated Parquet store, ``open_corpus`` for either (what the notebooks call), `
 spaCy pipeline, and text-level functions added by later modules.
 """
 
-from .corpus import Corpus, load_corpus, open_corpus
-from .pipeline import nlp
-from .problems import CorpusError, Problem
-from .strip import Stripped, strip
+from newsdesk.ingest.corpus import Corpus, load_corpus, open_corpus
+from newsdesk.ingest.problems import CorpusError, Problem
+from newsdesk.parsing.pipeline import nlp
+from newsdesk.stripping.stripper import Stripped, strip
 
 __all__ = [
     "Corpus",
@@ -30,11 +30,11 @@ __version__ = "0.1.0"
 
 # Text-level functions whose modules load on first use (module name, attribute).
 _LAZY = {
-    "quotes": ("quotations", "quotes"),
-    "quoted_terms": ("quotations", "quoted_terms"),
-    "timexes": ("temporal", "timexes"),
-    "infer_published": ("pubdate", "infer_published"),
-    "open_store": ("store", "open_store"),
+    "quotes": ("extract.quotes", "quotes"),
+    "quoted_terms": ("extract.quotes", "quoted_terms"),
+    "timexes": ("extract.timexes", "timexes"),
+    "infer_published": ("extract.pubdate", "infer_published"),
+    "open_store": ("store.tables", "open_store"),
 }
 
 

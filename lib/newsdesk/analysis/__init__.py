@@ -1,0 +1,1 @@
+"""Corpus-level analyses: quotes across articles, the chronology, framing."""

@@ -1,0 +1,611 @@
+"""How outlets frame one story: term choice, attribution verbs, hedges, voices, distinctive terms, tone.
+
+:func:`collect` gathers the per-article inputs once; every other function is a plain function over the
+DataFrames it returns, so the notebook (and a test) can recompute any table from the frames alone.
+
+Per article, :func:`article_frames` gives the body's sentences with their tone and entities
+(:func:`sentence_frame`) and its lexicon matches (a :class:`~newsdesk.extract.lexicons.TermMatcher`).
+They are looked up through the corpus's cache by body hash, under :func:`sentences_namespace` and
+:func:`terms_namespace` (which names the lexicon's hash), so a store (:mod:`newsdesk.store.tables`) answers
+them from its tables when it holds them for the same versions and lexicon; anything else is computed
+from the parsed bodies, each Doc loaded once for both frames.
+
+Groups: an article's group is its outlet (manifest, else inferred: :mod:`newsdesk.metadata.outlets`) or, when
+no outlet can be told, ``(unknown: <article id>)``: unknown articles are compared one by one and never
+pooled. Groups with fewer than :data:`THIN_GROUP_ARTICLES` articles are flagged ``thin``.
+Near-duplicate articles (``duplicate_of``) are left out by default so that wire copy is counted once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from spacy.attrs import IS_ALPHA
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
+
+from newsdesk.core.cache import content_hash
+from newsdesk.extract.lexicons import (
+    TermLexicon,
+    TermMatcher,
+    read_affiliations,
+    read_term_lexicon,
+    read_verb_classes,
+)
+from newsdesk.metadata.outlets import infer_outlets
+from newsdesk.parsing.pipeline import doc_text
+from newsdesk.present.describe import outlet_labels
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.corpus import Corpus
+
+#: Groups with fewer articles than this are "thin": shown, but their rates are not read as a pattern.
+THIN_GROUP_ARTICLES = 3
+#: z-score beyond which a term counts as distinctive (two-sided 5% under the normal approximation).
+Z_DISTINCTIVE = 1.96
+#: Bump when the per-article framing frames change shape or meaning (stores re-annotate then too).
+FRAMING_CODE_VERSION = "3"
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+SENTENCE_COLUMNS = ["sentence_no", "start", "end", "text", "n_words", "tone", "entities"]
+_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+# --- per-article inputs --------------------------------------------------------------------------
+
+
+@dataclass
+class FramingInputs:
+    """Everything the framing tables are computed from (one row per article, sentence, match, quote)."""
+
+    articles: pd.DataFrame
+    sentences: pd.DataFrame
+    matches: pd.DataFrame
+    quotes: pd.DataFrame
+    lexicon: TermLexicon
+    verb_classes: dict[str, str]
+    affiliations: pd.DataFrame
+    excluded_duplicates: pd.DataFrame
+
+
+@lru_cache(maxsize=1)
+def _tone_analyzer():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+def tone(text: str) -> float:
+    """VADER's compound score of ``text``, from -1 (most negative) to +1 (most positive)."""
+    return float(_tone_analyzer().polarity_scores(text)["compound"])
+
+
+def _entity_name(text: str) -> str:
+    text = re.sub(r"^(?:the|The)\s+", "", text.strip())
+    return re.sub(r"['’]s$", "", text).strip()
+
+
+def _full_names(doc: Doc) -> dict[str, str]:
+    """One-word person names that stand for exactly one full name in ``doc`` ("Wang" -> "Wang Yi")."""
+    full = {_entity_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
+    candidates: dict[str, set[str]] = {}
+    for name in full:
+        words = name.split()
+        for word in (words[0], words[-1]):
+            candidates.setdefault(word, set()).add(name)
+    return {word: next(iter(names)) for word, names in candidates.items() if len(names) == 1}
+
+
+def sentence_frame(doc: Doc) -> pd.DataFrame:
+    """Per sentence of ``doc``: offsets, text, word count, VADER tone and the named entities in it.
+
+    Entities are people, organisations and places; a one-word person name becomes the article's
+    full name for it where there is exactly one.
+    """
+    full_names = _full_names(doc)
+    sentences = list(doc.sents)
+    # Words per sentence from one pass over the tokens; each entity to the sentence that holds it
+    # whole (as ``Span.ents`` gives them).
+    alpha = np.concatenate([[0], np.cumsum(doc.to_array(IS_ALPHA), dtype=np.int64)])
+    starts = [sentence.start for sentence in sentences]
+    names_in: list[set[str]] = [set() for _ in sentences]
+    for ent in doc.ents:
+        if ent.label_ in ENTITY_LABELS:
+            position = bisect_right(starts, ent.start) - 1
+            if position >= 0 and ent.end <= sentences[position].end:
+                names_in[position].add(_entity_name(ent.text))
+    rows = []
+    doc_chars = doc_text(doc)
+    for number, sentence in enumerate(sentences):
+        text = doc_chars[sentence.start_char : sentence.end_char].strip()
+        if not text:
+            continue
+        n_words = int(alpha[sentence.end] - alpha[sentence.start])
+        entities = sorted({full_names.get(name, name) for name in names_in[number]} - {""})
+        rows.append((number, sentence.start_char, sentence.end_char, text, n_words, tone(text), entities))
+    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
+
+
+@lru_cache(maxsize=1)
+def framing_fingerprint() -> str:
+    """Version of the per-article framing frames: code version, VADER's version and the spaCy pipeline."""
+    from importlib.metadata import version
+
+    from newsdesk.parsing.pipeline import pipeline_fingerprint
+
+    return f"framing-{FRAMING_CODE_VERSION}-vader{version('vaderSentiment')}-{pipeline_fingerprint()}"
+
+
+def sentences_namespace(fingerprint: str | None = None) -> str:
+    """Cache namespace of per-article sentence frames (default: this installation's version)."""
+    return f"framing-sentences/{fingerprint or framing_fingerprint()}"
+
+
+def terms_namespace(lexicon_fingerprint: str, fingerprint: str | None = None) -> str:
+    """Cache namespace of per-article lexicon matches: the framing version and the lexicon's hash."""
+    return f"framing-terms/{fingerprint or framing_fingerprint()}-{lexicon_fingerprint}"
+
+
+def article_frames(doc: Doc, matcher: TermMatcher) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The per-article framing frames of one parsed body: :func:`sentence_frame` and ``matcher(doc)``."""
+    return sentence_frame(doc), matcher(doc)
+
+
+def article_inputs(
+    corpus: Corpus, lexicon: TermLexicon, *, progress: bool | None = None
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Every article's sentence frame and lexicon matches, in ``corpus.bodies()`` order.
+
+    Both are read through ``corpus.cache`` by body hash (a store serves those it holds); the articles
+    missing either are parsed through the Doc cache once, and what was missing is computed and cached.
+    """
+    from newsdesk.parsing.parse import parse_cached
+    from newsdesk.parsing.pipeline import nlp
+
+    bodies = corpus.bodies()["body"].tolist()
+    keys = [content_hash(body) for body in bodies]
+    cache = corpus.cache
+    namespaces = (sentences_namespace(), terms_namespace(lexicon.fingerprint))
+    found: list[list[pd.DataFrame | None]] = [
+        [cache.read_frame(namespace, key) for key in keys] for namespace in namespaces
+    ]
+    missing = [i for i in range(len(keys)) if any(frames[i] is None for frames in found)]
+    if missing:
+        matcher = TermMatcher(lexicon, nlp())
+        texts = [bodies[i] for i in missing]
+        docs = parse_cached(texts, cache=cache, progress=progress, description="Framing")
+        for index, doc in zip(missing, docs, strict=True):
+            computed = article_frames(doc, matcher)
+            for frames, namespace, frame in zip(found, namespaces, computed, strict=True):
+                if frames[index] is None:
+                    cache.write_frame(namespace, keys[index], frame)
+                    frames[index] = frame
+    sentences, matches = ([frame for frame in frames if frame is not None] for frames in found)
+    return sentences, matches
+
+
+def lexicon_dir_for(corpus: Corpus) -> Path:
+    """Where the analyst's lexicons for ``corpus`` live: ``<corpus root>/lexicons``."""
+    return Path(corpus.root) / "lexicons"
+
+
+def collect(
+    corpus: Corpus,
+    *,
+    lexicon_dir: str | Path | None = None,
+    include_duplicates: bool = False,
+    quotes: pd.DataFrame | None = None,
+    progress: bool | None = None,
+) -> FramingInputs:
+    """Articles with outlets and groups, sentences with tone, lexicon matches and quotes of ``corpus``.
+
+    Lexicons come from ``lexicon_dir`` (default ``<corpus root>/lexicons``) over the packaged defaults;
+    ``quotes`` is ``corpus.quotes()`` when the caller already has it (it is computed otherwise).
+    """
+    lexicon_dir = Path(lexicon_dir) if lexicon_dir is not None else lexicon_dir_for(corpus)
+    lexicon = read_term_lexicon(lexicon_dir)
+    stripping = corpus.boilerplate(progress=progress)
+    bodies = corpus.bodies()
+    outlets = infer_outlets(corpus.annotatable, stripping.lines)
+    sentences, matches = article_inputs(corpus, lexicon, progress=progress)
+    articles = bodies[["article_id", "published_date", "title", "duplicate_of"]].merge(
+        outlets, on="article_id", how="left"
+    )
+    articles["group"] = outlet_labels(articles)
+    articles["n_words"] = [int(frame["n_words"].sum()) if len(frame) else 0 for frame in sentences]
+    articles["n_sentences"] = [len(frame) for frame in sentences]
+    ids = articles["article_id"].tolist()
+    sentence_table = _stack(sentences, ids, SENTENCE_COLUMNS)
+    match_table = _stack(matches, ids, list(matches[0].columns) if matches else [])
+    quotes = corpus.quotes(progress=progress) if quotes is None else quotes
+    keep = articles["duplicate_of"].isna() | include_duplicates
+    excluded = articles.loc[~keep, ["article_id", "group", "duplicate_of"]].reset_index(drop=True)
+    articles = articles[keep].reset_index(drop=True)
+    articles["thin"] = articles.groupby("group")["article_id"].transform("size") < THIN_GROUP_ARTICLES
+    kept = set(articles["article_id"])
+    group_of = articles.set_index("article_id")["group"]
+
+    def restrict(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame[frame["article_id"].isin(kept)].reset_index(drop=True)
+        return frame.assign(group=frame["article_id"].map(group_of))
+
+    return FramingInputs(
+        articles=articles,
+        sentences=restrict(sentence_table),
+        matches=restrict(_with_sentences(match_table, sentence_table)),
+        quotes=restrict(quotes.drop(columns=["outlet"], errors="ignore")),
+        lexicon=lexicon,
+        verb_classes=read_verb_classes(lexicon_dir),
+        affiliations=read_affiliations(lexicon_dir),
+        excluded_duplicates=excluded,
+    )
+
+
+def _stack(frames: list[pd.DataFrame], ids: list[str], columns: list[str]) -> pd.DataFrame:
+    """One frame of every article's rows, ``article_id`` first."""
+    lengths = [len(frame) for frame in frames]
+    parts = [frame for frame in frames if len(frame)]
+    if not parts:
+        return pd.DataFrame(columns=["article_id", *columns])
+    stacked = pd.concat(parts, ignore_index=True)
+    stacked.insert(0, "article_id", pd.Series(ids, dtype="str").repeat(lengths).to_numpy())
+    return stacked
+
+
+def _with_sentences(matches: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Attach each match's sentence text (for the examples behind every count)."""
+    if matches.empty:
+        return matches.assign(sentence=pd.Series(dtype=object))
+    lookup = sentences[["article_id", "start", "text"]].rename(
+        columns={"start": "sentence_start", "text": "sentence"}
+    )
+    merged = matches.merge(lookup, on=["article_id", "sentence_start"], how="left")
+    return merged.assign(sentence=merged["sentence"].fillna(merged["text"]))
+
+
+# --- intervals -----------------------------------------------------------------------------------
+
+
+def wilson_interval(successes, trials, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for proportions ``successes / trials`` (NaN where ``trials`` is 0)."""
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(trials, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        denominator = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denominator
+    low, high = np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
+
+
+def _group_sizes(articles: pd.DataFrame) -> pd.DataFrame:
+    return articles.groupby("group").agg(
+        n_articles=("article_id", "size"), n_words=("n_words", "sum"), thin=("thin", "first")
+    )
+
+
+# --- term choice ---------------------------------------------------------------------------------
+
+
+def term_table(matches: pd.DataFrame, articles: pd.DataFrame, lexicon: TermLexicon) -> pd.DataFrame:
+    """Per group, question and term: mentions, articles using it, share of the question's mentions
+    (with a 95% Wilson interval) and mentions per 10,000 words.
+
+    Every term of the lexicon appears for every group, with zero counts where it is not used.
+    """
+    terms = [(q.key, q.title, term) for q in lexicon.questions.values() for term in q.terms]
+    grid = pd.MultiIndex.from_tuples(
+        [(group, key, term) for group in sorted(articles["group"].unique()) for key, _, term in terms],
+        names=["group", "question", "term"],
+    )
+    counts = matches.groupby(["group", "question", "term"]).agg(
+        n_mentions=("article_id", "size"), n_articles_using=("article_id", "nunique")
+    )
+    table = counts.reindex(grid, fill_value=0).reset_index()
+    table = table.merge(_group_sizes(articles), left_on="group", right_index=True)
+    table["question_mentions"] = table.groupby(["group", "question"])["n_mentions"].transform("sum")
+    table["share"] = table["n_mentions"] / table["question_mentions"].where(table["question_mentions"] > 0)
+    table["share_low"], table["share_high"] = wilson_interval(table["n_mentions"], table["question_mentions"])
+    table["per_10k_words"] = 1e4 * table["n_mentions"] / table["n_words"].where(table["n_words"] > 0)
+    titles = {key: title for key, title, _ in terms}
+    table.insert(2, "question_title", table["question"].map(titles))
+    return table
+
+
+def term_examples(matches: pd.DataFrame, *, per_cell: int = 2) -> pd.DataFrame:
+    """Up to ``per_cell`` example sentences for every group, question and term that has matches."""
+    if matches.empty:
+        return pd.DataFrame(columns=["group", "question", "term", "article_id", "text", "sentence"])
+    ordered = matches.sort_values(["group", "question", "term", "article_id", "start"])
+    examples = ordered.drop_duplicates(["group", "question", "term", "sentence"])
+    examples = examples.groupby(["group", "question", "term"]).head(per_cell)
+    return examples[["group", "question", "term", "article_id", "text", "sentence"]].reset_index(drop=True)
+
+
+# --- attribution verbs ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def cue_lemma(cue: str) -> str:
+    """The dictionary form of an attribution cue: "stressed" -> "stress", "According to" -> "according to"."""
+    from newsdesk.parsing.pipeline import nlp
+
+    words = cue.strip().lower()
+    if not words or not any(character.isalpha() for character in words):
+        return "(headline colon)" if words == ":" else words
+    if words in {"according to", "in a statement", "in remarks"}:
+        return words
+    doc = nlp()(f"They {words}")
+    verbs = [t for t in doc[1:] if t.pos_ in {"VERB", "AUX"}]
+    head = verbs[0] if verbs else doc[1]
+    return head.lemma_.lower()
+
+
+def verb_table(quotes: pd.DataFrame, articles: pd.DataFrame, verb_classes: dict[str, str]) -> pd.DataFrame:
+    """Per group and attribution verb: quotes it introduces, its class, its share of the group's quotes."""
+    columns = ["group", "verb", "verb_class", "n_quotes", "group_quotes", "share", "share_low", "share_high"]
+    cues = quotes.dropna(subset=["cue"])
+    if cues.empty:
+        return pd.DataFrame(columns=columns)
+    cues = cues.assign(verb=cues["cue"].map(cue_lemma))
+    table = cues.groupby(["group", "verb"]).size().rename("n_quotes").reset_index()
+    table["verb_class"] = table["verb"].map(lambda verb: verb_classes.get(verb, "other"))
+    table["group_quotes"] = table.groupby("group")["n_quotes"].transform("sum")
+    table["share"] = table["n_quotes"] / table["group_quotes"]
+    table["share_low"], table["share_high"] = wilson_interval(table["n_quotes"], table["group_quotes"])
+    table = table.merge(_group_sizes(articles)[["thin"]], left_on="group", right_index=True)
+    return table.sort_values(["group", "n_quotes", "verb"], ascending=[True, False, True], ignore_index=True)
+
+
+def verb_class_table(verbs: pd.DataFrame) -> pd.DataFrame:
+    """Per group and verb class (neutral, emphatic, contested, evaluative, other): quotes and shares."""
+    table = verbs.groupby(["group", "verb_class"], as_index=False).agg(
+        n_quotes=("n_quotes", "sum"), group_quotes=("group_quotes", "first"), thin=("thin", "first")
+    )
+    table["share"] = table["n_quotes"] / table["group_quotes"]
+    table["share_low"], table["share_high"] = wilson_interval(table["n_quotes"], table["group_quotes"])
+    return table
+
+
+def hedge_table(matches: pd.DataFrame, articles: pd.DataFrame, lexicon: TermLexicon,
+                questions: Iterable[str] = ("hedges", "boosters")) -> pd.DataFrame:  # fmt: skip
+    """Per group: hedges and boosters per 1,000 words with a 95% Wilson interval, and counts."""
+    wanted = [q for q in questions if q in lexicon.questions]
+    sizes = _group_sizes(articles)
+    counts = (
+        matches[matches["question"].isin(wanted)]
+        .groupby(["group", "question"]).size()
+        .reindex(pd.MultiIndex.from_product([sizes.index, wanted], names=["group", "question"]), fill_value=0)
+        .rename("n_mentions").reset_index()
+    )  # fmt: skip
+    table = counts.merge(sizes, left_on="group", right_index=True)
+    table["per_1k_words"] = 1e3 * table["n_mentions"] / table["n_words"].where(table["n_words"] > 0)
+    low, high = wilson_interval(table["n_mentions"], table["n_words"])
+    table["per_1k_low"], table["per_1k_high"] = 1e3 * low, 1e3 * high
+    return table
+
+
+# --- voices --------------------------------------------------------------------------------------
+
+
+def affiliation_of(speaker: object, role: object, org: object, rules: pd.DataFrame) -> tuple[str, str]:
+    """The affiliation of one speaker and the rule (``file:line``) that decided it.
+
+    Rules are tried in order: ``name`` rules match the whole speaker name (case-insensitive), ``role``
+    rules a word in the speaker, role or organisation (case-sensitive, so "US" is not "us"), ``any``
+    rules anywhere (case-insensitive). No speaker is ``unnamed``; no matching rule ``other``.
+    """
+    name = speaker if isinstance(speaker, str) else ""
+    context = " ".join(v for v in (name, role, org) if isinstance(v, str))
+    for field, pattern, affiliation, rule in rules.itertuples(index=False):
+        if field == "name" and name and re.fullmatch(pattern, name, re.IGNORECASE):
+            return affiliation, rule
+        if field == "role" and context and re.search(rf"(?<!\w)(?:{pattern})(?!\w)", context):
+            return affiliation, rule
+        if field == "any" and re.search(pattern, context, re.IGNORECASE):
+            return affiliation, rule
+    return ("unnamed", "no speaker") if not name else ("other", "no rule")
+
+
+def voices(quotes: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
+    """``quotes`` with each quote's speaker affiliation, the rule behind it and its number of words."""
+    speaker = quotes["speaker_canonical"].where(quotes["speaker_canonical"].notna(), quotes["speaker"])
+    # Each distinct speaker, role and organisation is decided once (a value that is no text is absent).
+    triples = [
+        tuple(value if isinstance(value, str) else None for value in triple)
+        for triple in zip(speaker, quotes["speaker_role"], quotes["speaker_org"], strict=True)
+    ]
+    known = {triple: affiliation_of(*triple, rules) for triple in dict.fromkeys(triples)}
+    decided = [known[triple] for triple in triples]
+    return quotes.assign(
+        speaker_name=speaker,
+        affiliation=[a for a, _ in decided],
+        affiliation_rule=[r for _, r in decided],
+        n_quoted_words=quotes["text"].fillna("").map(lambda text: len(_WORD_RE.findall(text))),
+    )
+
+
+def voice_table(voiced: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Per group and affiliation: quotes and quoted words, each as a share of the group's (95% interval)."""
+    columns = ["group", "affiliation", "n_quotes", "n_words", "quote_share", "quote_share_low",
+               "quote_share_high", "word_share", "speakers", "thin"]  # fmt: skip
+    if voiced.empty:
+        return pd.DataFrame(columns=columns)
+    table = voiced.groupby(["group", "affiliation"], as_index=False).agg(
+        n_quotes=("article_id", "size"),
+        n_words=("n_quoted_words", "sum"),
+        speakers=(
+            "speaker_name",
+            lambda names: ", ".join(pd.Series(names).dropna().value_counts().index[:4]),
+        ),
+    )
+    totals = table.groupby("group")[["n_quotes", "n_words"]].transform("sum")
+    table["quote_share"] = table["n_quotes"] / totals["n_quotes"]
+    table["quote_share_low"], table["quote_share_high"] = wilson_interval(
+        table["n_quotes"], totals["n_quotes"]
+    )
+    table["word_share"] = table["n_words"] / totals["n_words"].where(totals["n_words"] > 0)
+    table = table.merge(_group_sizes(articles)[["thin"]], left_on="group", right_index=True)
+    return table[columns]
+
+
+# --- distinctive terms ---------------------------------------------------------------------------
+
+
+def tokenize(text: str, *, stop_words: frozenset[str] | set[str] = STOP_WORDS) -> list[str]:
+    """Lower-cased words of ``text`` (letters, inner apostrophes and hyphens), stop words removed."""
+    words = (word.lower().replace("’", "'") for word in _WORD_RE.findall(text or ""))
+    return [word for word in words if word not in stop_words and len(word) > 1]
+
+
+def _count_terms(texts: Iterable) -> Counter:
+    counts: Counter = Counter()
+    for value in texts:
+        counts.update(value if isinstance(value, list | tuple) else tokenize(value))
+    return counts
+
+
+def keyness(
+    df: pd.DataFrame,
+    group: str,
+    text: str,
+    *,
+    min_count: int = 5,
+    prior: pd.Series | Iterable | None = None,
+) -> pd.DataFrame:
+    """Distinctive terms per group: weighted log-odds ratio with an informative Dirichlet prior.
+
+    Monroe, Colaresi and Quinn (2008), "Fightin' Words", eq. 16-22, each group against all the others
+    (one-vs-rest). For term ``w`` and group ``i`` with counts ``y_wi``, group size ``n_i``, the rest
+    ``y_wj``, ``n_j``, and prior counts ``a_w`` summing to ``a_0``::
+
+        delta = log((y_wi + a_w) / (n_i + a_0 - y_wi - a_w)) - log((y_wj + a_w) / (n_j + a_0 - y_wj - a_w))
+        var   = 1 / (y_wi + a_w) + 1 / (y_wj + a_w)
+        z     = delta / sqrt(var)
+
+    ``text`` is a column of strings (tokenised by :func:`tokenize`) or of token lists. The prior is the
+    pooled counts of ``df`` itself unless ``prior`` gives a background corpus (term counts as a Series,
+    or texts / token lists); terms missing from the background get a prior count of 1.
+    Only terms used at least ``min_count`` times in ``df`` are returned, for every group (negative z:
+    the group uses the term less than the rest). Columns: ``term, group, count, log_odds, z``.
+    """
+    columns = ["term", "group", "count", "log_odds", "z"]
+    per_group = {name: _count_terms(values) for name, values in df.groupby(group, sort=True)[text]}
+    pooled: Counter = Counter()
+    for counts in per_group.values():
+        pooled.update(counts)
+    vocabulary = sorted(term for term, count in pooled.items() if count >= min_count)
+    if len(per_group) < 2 or not vocabulary:
+        return pd.DataFrame(columns=columns)
+    if prior is None:
+        background = pooled
+    elif isinstance(prior, pd.Series):
+        background = Counter(prior.to_dict())
+    else:
+        background = _count_terms(prior)
+    alpha_all = np.array([float(background.get(term, 0)) or 1.0 for term in pooled], dtype=float)
+    alpha_0 = alpha_all.sum()
+    index = {term: i for i, term in enumerate(pooled)}
+    columns_of = np.array([index[term] for term in vocabulary])
+    alpha = alpha_all[columns_of]
+    total = np.array([pooled[term] for term in vocabulary], dtype=float)
+    n_total = float(sum(pooled.values()))
+    position = {term: i for i, term in enumerate(vocabulary)}
+    counts_of, deltas, zs = [], [], []
+    for counts in per_group.values():
+        used = [(position[term], count) for term, count in counts.items() if term in position]
+        y_i = np.zeros(len(vocabulary), dtype=float)
+        if used:
+            where, how_many = zip(*used, strict=True)
+            y_i[list(where)] = how_many
+        n_i = float(sum(counts.values()))
+        y_j, n_j = total - y_i, n_total - n_i
+        delta = np.log((y_i + alpha) / (n_i + alpha_0 - y_i - alpha)) - np.log(
+            (y_j + alpha) / (n_j + alpha_0 - y_j - alpha)
+        )
+        counts_of.append(y_i.astype(int))
+        deltas.append(delta)
+        zs.append(delta / np.sqrt(1 / (y_i + alpha) + 1 / (y_j + alpha)))
+    # Groups as plain Python strings: the table has a row per term and group (millions in a large
+    # corpus), and callers go through its groups one by one (``set(table["group"])``).
+    groups = np.repeat(np.array(list(per_group), dtype=object), len(vocabulary))
+    return pd.DataFrame(
+        {
+            "term": pd.Series(vocabulary * len(per_group), dtype="str"),
+            "group": pd.Series(groups, dtype=object),
+            "count": np.concatenate(counts_of),
+            "log_odds": np.concatenate(deltas),
+            "z": np.concatenate(zs),
+        }
+    )[columns]
+
+
+def top_distinctive(
+    table: pd.DataFrame, *, per_group: int = 10, z_min: float = Z_DISTINCTIVE
+) -> pd.DataFrame:
+    """The most over-used terms of each group (``z >= z_min``), highest z first."""
+    distinctive = table[table["z"] >= z_min].sort_values(["group", "z"], ascending=[True, False])
+    return distinctive.groupby("group").head(per_group).reset_index(drop=True)
+
+
+# --- tone ----------------------------------------------------------------------------------------
+
+
+def _mean_interval(values: pd.Series) -> tuple[float, float, float]:
+    n = len(values)
+    mean = float(values.mean()) if n else math.nan
+    if n < 2:
+        return mean, math.nan, math.nan
+    half = 1.96 * float(values.std(ddof=1)) / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+
+def tone_table(sentences: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """Per group: sentences, mean VADER tone with a 95% interval, and shares of clearly negative and
+    positive sentences (compound <= -0.05 / >= 0.05, VADER's own thresholds)."""
+    rows = []
+    sizes = _group_sizes(articles)
+    for name, frame in sentences.groupby("group"):
+        mean, low, high = _mean_interval(frame["tone"])
+        rows.append((name, len(frame), mean, low, high, float((frame["tone"] <= -0.05).mean()),
+                     float((frame["tone"] >= 0.05).mean())))  # fmt: skip
+    table = pd.DataFrame(
+        rows, columns=["group", "n_sentences", "tone", "tone_low", "tone_high", "negative", "positive"]
+    )
+    return table.merge(sizes[["n_articles", "thin"]], left_on="group", right_index=True)
+
+
+def entity_tone(sentences: pd.DataFrame, *, top: int = 12, min_sentences: int = 2) -> pd.DataFrame:
+    """Mean tone of the sentences that name each of the ``top`` most-named entities, per group."""
+    columns = ["entity", "group", "n_sentences", "tone", "tone_low", "tone_high"]
+    mentions = sentences[["group", "tone", "entities"]].explode("entities").dropna(subset=["entities"])
+    if mentions.empty:
+        return pd.DataFrame(columns=columns)
+    mentions = mentions.rename(columns={"entities": "entity"})
+    leaders = mentions["entity"].value_counts()
+    leaders = leaders[leaders >= min_sentences].index[:top]
+    rows = []
+    for (entity, name), frame in mentions[mentions["entity"].isin(leaders)].groupby(["entity", "group"]):
+        rows.append((entity, name, len(frame), *_mean_interval(frame["tone"])))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def tone_examples(sentences: pd.DataFrame, *, per_group: int = 1) -> pd.DataFrame:
+    """The most negative and most positive sentence of each group."""
+    if sentences.empty:
+        return pd.DataFrame(columns=["group", "article_id", "tone", "text"])
+    ordered = sentences.sort_values("tone")
+    negative = ordered.groupby("group").head(per_group)
+    positive = ordered.iloc[::-1].groupby("group").head(per_group)
+    both = pd.concat([negative, positive]).drop_duplicates(["article_id", "start"])
+    return both.sort_values(["group", "tone"])[["group", "article_id", "tone", "text"]].reset_index(drop=True)

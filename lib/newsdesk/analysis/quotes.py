@@ -1,0 +1,286 @@
+"""Quotes across a corpus: speakers canonicalised between articles, and quotes that travel.
+
+Per article, :func:`newsdesk.extract.quotes.quotes_from_doc` finds quotes in the stripped body (cached).
+Over the corpus, and never stored in the per-article cache:
+
+- a speaker named by one word only ("Mao") becomes the full name ("Mao Ning") when exactly one full
+  name in the corpus has that word as its first or last word; an editable alias table
+  (``lexicons/speaker_aliases.csv`` beside the corpus: ``alias,canonical``) settles the rest;
+- the same or nearly the same quoted words in several articles get one ``quote_id``: word 3-gram
+  sets with Jaccard similarity >= 0.5, or one containing 80% of the other (a shortened quote).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from newsdesk.stripping.corpus import to_original_spans
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.corpus import Corpus
+
+ALIASES_FILE = Path("lexicons") / "speaker_aliases.csv"
+#: Word 3-gram Jaccard similarity at or above which two quotes are the same quote.
+SAME_QUOTE_JACCARD = 0.5
+#: Share of the shorter quote's 3-grams found in the longer one that makes it a shortened copy.
+SHORTENED_CONTAINMENT = 0.8
+#: 3-grams shared by more quotes than this are too common to suggest a match ("the United States").
+MAX_SHINGLE_QUOTES = 200
+#: Quotes with fewer words than this are not clustered (a quoted word or two is a term, not a quote).
+MIN_QUOTE_WORDS = 4
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_QUOTED_RE = re.compile(r"[\"“«„‘]([^\"“”«»„‘’]{2,}?)[\"”»’]|``(.+?)''")
+_NAME_WORD_RE = re.compile(r"^[A-Z][\w'’.-]*$")
+_NOT_NAMES = frozenset(
+    "he she they it we i you the a an this that ministry government spokesperson spokesman "
+    "spokeswoman".split()
+)
+
+
+# --- speakers --------------------------------------------------------------------------------------
+
+
+def read_aliases(corpus_root: Path) -> dict[str, str]:
+    """The corpus's alias table (``alias`` -> ``canonical``), or an empty one."""
+    path = corpus_root / ALIASES_FILE
+    if not path.is_file():
+        return {}
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = {"alias", "canonical"} - set(table.columns)
+    if missing:
+        raise ValueError(
+            f"{path}: alias table needs the columns alias and canonical (missing {sorted(missing)})"
+        )
+    return {
+        a.strip(): c.strip() for a, c in zip(table["alias"], table["canonical"], strict=True) if a.strip()
+    }
+
+
+def canonical_speakers(speakers: pd.Series, aliases: dict[str, str] | None = None) -> pd.Series:
+    """Map each speaker string to its canonical form across the corpus.
+
+    The alias table wins; then a one-word name becomes the single full name (two or more words)
+    among ``speakers`` that starts or ends with it; anything else is kept as it is.
+    """
+    aliases = aliases or {}
+    names = {s for s in speakers.dropna().unique() if isinstance(s, str)}
+    full_names = {name for name in names if len(name.split()) >= 2 and _looks_like_name(name)}
+    by_word: dict[str, set[str]] = defaultdict(set)
+    for name in full_names:
+        words = name.split()
+        by_word[words[0]].add(name)
+        by_word[words[-1]].add(name)
+
+    def canonical(speaker: object) -> object:
+        if not isinstance(speaker, str):
+            return speaker
+        if speaker in aliases:
+            return aliases[speaker]
+        if len(speaker.split()) == 1 and _looks_like_name(speaker):
+            candidates = by_word.get(speaker, set())
+            if len(candidates) == 1:
+                return aliases.get(next(iter(candidates)), next(iter(candidates)))
+        return speaker
+
+    return speakers.map(canonical)
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return all(_NAME_WORD_RE.match(w) for w in words) and words[0].lower() not in _NOT_NAMES
+
+
+# --- quotes that travel ----------------------------------------------------------------------------
+
+
+def quoted_portion(text: str) -> str:
+    """The words inside quotation marks (joined), or the whole text when it has none."""
+    parts = [a or b for a, b in _QUOTED_RE.findall(text)]
+    return " ".join(parts) if parts else text
+
+
+def _shingles(text: str) -> frozenset[str]:
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    if len(words) < 3:
+        return frozenset([" ".join(words)]) if words else frozenset()
+    return frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
+
+
+def _relation(member: str, first: str) -> str:
+    """How a later appearance relates to the first: same words, fewer, more, or other words."""
+    member_words, first_words = _normal(member).split(), _normal(first).split()
+    if member_words == first_words:
+        return "same"
+    if set(member_words) <= set(first_words):
+        return "shortened"
+    if set(first_words) <= set(member_words):
+        return "extended"
+    return "reworded"
+
+
+def cluster_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Give the same or nearly the same quoted words one ``quote_id``.
+
+    Args:
+        quotes: one row per quote with ``kind``, ``text``, ``published_date`` and ``article_id``,
+            in corpus order. Only direct and partial quotes of at least ``MIN_QUOTE_WORDS`` words
+            are clustered; indirect (reported) speech gets no ``quote_id``.
+
+    Returns:
+        ``quotes`` with ``quote_id`` (``Q001`` ... numbered by first appearance: earliest
+        publication date, then corpus order) and ``relation`` to the first appearance
+        (``first``, ``same``, ``shortened``, ``extended``, ``reworded``).
+    """
+    frame = quotes.reset_index(drop=True)
+    portions = frame["text"].fillna("").map(quoted_portion)
+    eligible = frame["kind"].isin(["direct", "partial"]) & (
+        portions.map(lambda t: len(_WORD_RE.findall(t))) >= MIN_QUOTE_WORDS
+    )
+    order = frame.assign(_position=range(len(frame))).sort_values(
+        ["published_date", "_position"], na_position="last", kind="stable"
+    )["_position"]
+    shingles = {i: _shingles(portions[i]) for i in order if eligible[i]}
+
+    # Union-find over pairs that share an uncommon 3-gram and are similar enough.
+    parent = {i: i for i in shingles}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, grams in shingles.items():
+        for gram in grams:
+            postings[gram].append(i)
+    for i, grams in shingles.items():
+        candidates = {
+            j for g in grams if len(postings[g]) <= MAX_SHINGLE_QUOTES for j in postings[g] if j != i
+        }
+        for j in candidates:
+            other = shingles[j]
+            shared = len(grams & other)
+            jaccard = shared / len(grams | other)
+            containment = shared / min(len(grams), len(other))
+            if jaccard >= SAME_QUOTE_JACCARD or containment >= SHORTENED_CONTAINMENT:
+                parent[find(i)] = find(j)
+
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in order:  # in order of first appearance
+        if i in shingles:
+            members[find(i)].append(i)
+    quote_ids: dict[int, str] = {}
+    relations: dict[int, str] = {}
+    rank = {row: position for position, row in enumerate(order)}
+    clusters = sorted(members.values(), key=lambda rows: rank[rows[0]])
+    width = max(3, len(str(len(clusters))))
+    for number, rows in enumerate(clusters, start=1):
+        first = rows[0]
+        for row in rows:
+            quote_ids[row] = f"Q{number:0{width}d}"
+            relations[row] = "first" if row == first else _relation(portions[row], portions[first])
+    return frame.assign(
+        quote_id=pd.Series(quote_ids, dtype=object).reindex(frame.index),
+        relation=pd.Series(relations, dtype=object).reindex(frame.index),
+    )
+
+
+def _normal(text: str) -> str:
+    return " ".join(w.lower() for w in _WORD_RE.findall(text))
+
+
+def quote_spread(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Per quote_id that appears in more than one article: where it first appeared and who repeated it."""
+    clustered = quotes.dropna(subset=["quote_id"])
+    rows = []
+    for quote_id, group in clustered.groupby("quote_id", sort=True):
+        if group["article_id"].nunique() < 2:
+            continue
+        first = group[group["relation"] == "first"].iloc[0]
+        rows.append(
+            {
+                "quote_id": quote_id,
+                "speaker": first.get("speaker"),
+                "first_article": first["article_id"],
+                "first_outlet": first.get("outlet"),
+                "first_published": first.get("published_date"),
+                "n_articles": group["article_id"].nunique(),
+                "n_outlets": group["outlet"].nunique(),
+                "relations": ", ".join(sorted(set(group["relation"]) - {"first"})),
+                "text": quoted_portion(first["text"]),
+            }
+        )
+    columns = [
+        "quote_id",
+        "speaker",
+        "first_article",
+        "first_outlet",
+        "first_published",
+        "n_articles",
+        "n_outlets",
+        "relations",
+        "text",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# --- the corpus stage ------------------------------------------------------------------------------
+
+#: Bump when quote extraction changes its output; lexicon edits are picked up by their hash.
+QUOTES_CODE_VERSION = "1"
+
+
+def quotes_fingerprint() -> str:
+    """Cache version of per-article quotes: code version, lexicon contents and the spaCy pipeline."""
+    from newsdesk.extract.quotes import LEXICON_DIR
+    from newsdesk.parsing.pipeline import pipeline_fingerprint
+
+    digest = hashlib.sha256()
+    for path in sorted(LEXICON_DIR.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"quotes-{QUOTES_CODE_VERSION}-{digest.hexdigest()[:12]}-{pipeline_fingerprint()}"
+
+
+def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFrame:
+    """Every quote in every article's stripped body, with corpus-level speakers and quote ids.
+
+    Columns: ``article_id``, ``outlet``, ``published``, ``published_date``, the columns of
+    :func:`newsdesk.extract.quotes.quotes_from_doc` (offsets into the body), ``text_start`` and
+    ``text_end`` (the same offsets in the article's loaded text), ``speaker_canonical``,
+    ``quote_id`` and ``relation``.
+    """
+    from newsdesk.extract.quotes import COLUMNS, quotes_from_doc
+
+    bodies = corpus.bodies()
+    frames = corpus.body_frames(
+        quotes_from_doc, namespace=f"quotes/{quotes_fingerprint()}", progress=progress, description="Quotes"
+    )
+    meta = ["article_id", "outlet", "published", "published_date"]
+    keep = [position for position, frame in enumerate(frames) if len(frame)]
+    if not keep:
+        empty = pd.DataFrame(columns=[*meta, *COLUMNS, "text_start", "text_end", "speaker_canonical"])
+        return empty.assign(quote_id=pd.Series(dtype=object), relation=pd.Series(dtype=object))
+    quotes = pd.concat([frames[position] for position in keep], ignore_index=True)
+    positions = np.repeat(np.asarray(keep, dtype=np.int64), [len(frames[p]) for p in keep])
+    for column in meta:  # each quote's article, taken in one go
+        quotes[column] = bodies[column].array.take(positions)
+    quotes["published_date"] = quotes["published_date"].astype("datetime64[ns]")
+    quotes["text_start"], quotes["text_end"] = to_original_spans(
+        corpus.boilerplate().lines,
+        quotes["article_id"].to_numpy(),
+        quotes["start"].to_numpy(np.int64),
+        quotes["end"].to_numpy(np.int64),
+    )
+    quotes = quotes[[*meta, *COLUMNS, "text_start", "text_end"]]
+    quotes["speaker_canonical"] = canonical_speakers(quotes["speaker"], read_aliases(corpus.root))
+    return cluster_quotes(quotes)

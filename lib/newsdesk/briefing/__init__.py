@@ -1,0 +1,1 @@
+"""Briefings: the notebook runner, the offline HTML report and the command line."""

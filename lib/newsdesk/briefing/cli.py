@@ -1,0 +1,172 @@
+"""Command line: ``newsdesk briefing (--data DIR | --store DIR) --out DIR ...`` (also ``python -m newsdesk``).
+
+Each subcommand has an ``add_<name>_parser`` function that declares its options and a ``run_<name>``
+function that carries it out; ``build_parser`` and ``main`` only wire them together.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+
+
+def _iso_date(value: str) -> str:
+    """argparse type: an ISO date (``2025-03-31``), returned as text for the notebooks."""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2025-03-31: {value!r}") from None
+
+
+def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
+    """``newsdesk briefing``: run every notebook on a corpus and write a briefing folder."""
+    briefing = commands.add_parser(
+        "briefing",
+        help="run every notebook on a corpus and write a briefing folder",
+        description="Run every numbered notebook on a corpus with papermill; write the executed notebooks, "
+        "one offline HTML report, every chart as PNG, SVG and CSV, and an index.html.",
+    )
+    corpus = briefing.add_mutually_exclusive_group(required=True)
+    corpus.add_argument(
+        "--data", default=None, metavar="DIR", help="corpus folder (articles.csv + text files, or just *.txt)"
+    )
+    corpus.add_argument(
+        "--store",
+        default=None,
+        metavar="DIR",
+        help="a store written by `newsdesk annotate`, read instead of a corpus folder",
+    )
+    briefing.add_argument("--out", required=True, help="output folder of the briefing")
+    briefing.add_argument("--title", default=None, help="title of the report (default: newsdesk briefing)")
+    briefing.add_argument("--since", type=_iso_date, default=None, help="first publication date (YYYY-MM-DD)")
+    briefing.add_argument("--until", type=_iso_date, default=None, help="last publication date (YYYY-MM-DD)")
+    briefing.add_argument(
+        "--outlet",
+        dest="outlets",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="only articles from this outlet (repeat for several; case-insensitive)",
+    )
+    briefing.add_argument(
+        "--undated",
+        choices=("keep", "drop"),
+        default=None,
+        help="with --since/--until: keep (default) or drop articles without a publication date",
+    )
+    briefing.add_argument(
+        "--notebooks", default=None, help="notebook folder (default: the project's notebooks/)"
+    )
+    briefing.set_defaults(run=run_briefing_command)
+
+
+def run_briefing_command(args: argparse.Namespace) -> int:
+    """Carry out ``newsdesk briefing``; 0 on success, 1 with the error on stderr."""
+    from newsdesk.briefing.runner import BriefingError, run_briefing
+
+    parameters = {
+        "title": args.title,
+        "since": args.since,
+        "until": args.until,
+        "outlets": args.outlets,
+        "undated": args.undated,
+    }
+    try:
+        written = run_briefing(
+            args.data, args.out, store=args.store, notebooks_dir=args.notebooks, parameters=parameters
+        )
+    except BriefingError as exc:
+        print(f"newsdesk briefing: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"briefing written to {written[-1].parent} (open index.html or report.html)")
+    return 0
+
+
+def add_annotate_parser(commands: argparse._SubParsersAction) -> None:
+    """``newsdesk annotate``: annotate a corpus into a Parquet store (only new or changed articles)."""
+    annotate = commands.add_parser(
+        "annotate",
+        help="annotate a corpus into a Parquet store, locally or on a Dask cluster",
+        description="Strip, parse, and find quotes, dates and entities in every new or changed article of a "
+        "corpus; write them to a partitioned Parquet store, which the notebooks (parameter store) and "
+        "`newsdesk briefing --store` read. Interrupted runs resume where they stopped.",
+    )
+    annotate.add_argument("--data", required=True, help="corpus folder (articles.csv + text files, or *.txt)")
+    annotate.add_argument("--store", required=True, help="store folder (created if missing)")
+    annotate.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="run in this process (default) or on Dask",
+    )
+    annotate.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler address (default: a local cluster)",
+    )
+    annotate.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="local Dask cluster: N worker processes"
+    )
+    annotate.add_argument("--batch-size", type=int, default=None, metavar="N", help="articles per task")
+    annotate.add_argument(
+        "--infer-dates",
+        choices=("missing", "all"),
+        default="missing",
+        help="infer publication dates where the manifest has none (default) or for every article",
+    )
+    annotate.add_argument("--no-progress", action="store_true", help="no progress bars")
+    annotate.set_defaults(run=run_annotate_command)
+
+
+def run_annotate_command(args: argparse.Namespace) -> int:
+    """Carry out ``newsdesk annotate``; 0 when the store is complete, 1 on failure, 130 on Ctrl-C."""
+    from newsdesk.ingest.problems import CorpusError
+    from newsdesk.store.annotate import DEFAULT_BATCH_SIZE, AnnotateError, annotate
+    from newsdesk.store.tables import StoreError
+
+    try:
+        summary = annotate(
+            args.data,
+            args.store,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            workers=args.workers,
+            batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
+            infer_dates=args.infer_dates,
+            progress=False if args.no_progress else None,
+        )
+    except (AnnotateError, StoreError, CorpusError) as exc:
+        print(f"newsdesk annotate: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsdesk annotate: interrupted; finished batches are kept, rerun to resume", file=sys.stderr)
+        return 130
+    print(summary)
+    for batch_id, message in summary.failures[:5]:
+        print(f"  batch {batch_id}: {message}", file=sys.stderr)
+    return 0 if summary.complete else 1
+
+
+#: One function per subcommand that adds its parser (and sets ``run``).
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_briefing_parser,
+    add_annotate_parser,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``newsdesk`` parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="newsdesk", description="Compare how news outlets cover one story.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    for add in SUBCOMMANDS:
+        add(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``newsdesk`` command."""
+    args = build_parser().parse_args(argv)
+    return args.run(args)

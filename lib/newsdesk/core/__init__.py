@@ -1,0 +1,1 @@
+"""Shared plumbing every stage uses: the on-disk cache and content hashes."""

@@ -1,0 +1,1 @@
+"""Per-article extractors over a parsed body: quotes, speakers, timexes, dates, lexicons."""

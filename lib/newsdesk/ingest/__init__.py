@@ -1,0 +1,1 @@
+"""Read a corpus folder: manifest, text files, language, problems, selection."""

@@ -1,0 +1,1 @@
+"""The spaCy pipeline and parsing through the disk cache."""

@@ -1,0 +1,1 @@
+"""Presentation: the house chart style, tables and written findings for every stage."""

@@ -1,0 +1,107 @@
+"""Tables and findings for the quotes notebook, computed from ``corpus.quotes()``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from newsdesk.analysis.quotes import quote_spread, quotes_fingerprint
+from newsdesk.present.describe import outlet_labels
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.corpus import Corpus
+
+UNRESOLVED = "(unresolved)"
+KINDS = ("direct", "partial", "indirect")
+
+
+def _speaker(quotes: pd.DataFrame) -> pd.Series:
+    return quotes["speaker_canonical"].fillna(UNRESOLVED)
+
+
+def quote_table(quotes: pd.DataFrame) -> pd.DataFrame:
+    """One row per quote: outlet, article, speaker, role, kind, cue, the quote and its quote_id."""
+    table = quotes.assign(outlet=outlet_labels(quotes), speaker=_speaker(quotes))
+    columns = ["outlet", "article_id", "speaker", "speaker_role", "kind", "cue", "text", "quote_id"]
+    return table[columns].reset_index(drop=True)
+
+
+def speaker_counts(quotes: pd.DataFrame, *, top: int = 15) -> pd.DataFrame:
+    """Quotes per speaker and outlet (long form) for the ``top`` speakers by total count.
+
+    The remaining speakers are summed into one row per outlet named "(N more speakers)".
+    """
+    frame = quotes.assign(outlet=outlet_labels(quotes), speaker=_speaker(quotes))
+    totals = frame.groupby("speaker").size().sort_values(ascending=False, kind="stable")
+    totals = totals.reset_index(name="n").sort_values(["n", "speaker"], ascending=[False, True])
+    leaders = totals["speaker"].head(top).tolist()
+    rest = len(totals) - len(leaders)
+    if rest:
+        frame.loc[~frame["speaker"].isin(leaders), "speaker"] = f"({rest} more speakers)"
+    counts = frame.groupby(["speaker", "outlet"]).size().reset_index(name="n_quotes")
+    rank = {name: position for position, name in enumerate(leaders)}
+    return counts.sort_values(
+        ["speaker", "outlet"], key=lambda s: s.map(rank).fillna(len(rank)) if s.name == "speaker" else s
+    ).reset_index(drop=True)
+
+
+def kind_shares(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Per outlet: direct, partial and reported quotes, counts and shares of the outlet's quotes."""
+    frame = quotes.assign(outlet=outlet_labels(quotes))
+    counts = frame.pivot_table(index="outlet", columns="kind", values="start", aggfunc="size", fill_value=0)
+    counts = counts.reindex(columns=list(KINDS), fill_value=0)
+    counts.columns = [f"n_{kind}" for kind in KINDS]
+    counts["n_quotes"] = counts.sum(axis=1)
+    for kind in KINDS:
+        counts[f"share_{kind}"] = (counts[f"n_{kind}"] / counts["n_quotes"]).round(2)
+    return counts.reset_index().sort_values("outlet", ignore_index=True)
+
+
+def shared_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
+    """Quotes found in more than one article, with where they first appeared."""
+    spread = quote_spread(quotes)
+    return spread.assign(first_outlet=outlet_labels(spread, outlet="first_outlet", article="first_article"))
+
+
+def quoted_terms(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFrame:
+    """Scare quotes and quoted terms per article (no speaker), with their sentence."""
+    from newsdesk.extract.quotes import TERM_COLUMNS, quoted_terms_from_doc
+
+    bodies = corpus.bodies()
+    frames = corpus.body_frames(
+        quoted_terms_from_doc,
+        namespace=f"terms/{quotes_fingerprint()}",
+        progress=progress,
+        description="Quoted terms",
+    )
+    parts = [
+        frame.assign(article_id=article_id, outlet=outlet)
+        for article_id, outlet, frame in zip(bodies["article_id"], bodies["outlet"], frames, strict=True)
+        if len(frame)
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["outlet", "article_id", *TERM_COLUMNS])
+    terms = pd.concat(parts, ignore_index=True)
+    return terms.assign(outlet=outlet_labels(terms))[["outlet", "article_id", *TERM_COLUMNS]]
+
+
+def quote_finding(quotes: pd.DataFrame) -> str:
+    """One sentence: how many quotes, the most quoted speaker, and how many quotes travel."""
+    if quotes.empty:
+        return "No quotes were found."
+    speakers = _speaker(quotes)
+    resolved = speakers[speakers != UNRESOLVED]
+    counts = resolved.value_counts()
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0] if len(counts) else None
+    kinds = quotes["kind"].value_counts()
+    shared = len(quote_spread(quotes))
+    parts = [
+        f"{len(quotes)} quotes in {quotes['article_id'].nunique()} articles "
+        f"({kinds.get('direct', 0)} direct, {kinds.get('partial', 0)} partial, "
+        f"{kinds.get('indirect', 0)} reported)",
+        f"{top[0]} is quoted most ({top[1]} times)" if top else "no speaker could be resolved",
+        f"{len(speakers) - len(resolved)} have no resolved speaker",
+        f"{shared} quote(s) appear in more than one article",
+    ]
+    return "; ".join(parts) + "."

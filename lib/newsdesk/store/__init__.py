@@ -1,0 +1,1 @@
+"""The Parquet store that ``newsdesk annotate`` writes and ``open_store`` reads."""

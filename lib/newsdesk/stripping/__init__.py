@@ -1,0 +1,1 @@
+"""Boilerplate stripping: the per-article line classifier and the corpus-level passes."""

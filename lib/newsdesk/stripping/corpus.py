@@ -1,0 +1,367 @@
+"""Boilerplate stripping over a corpus: cached per-article results plus the corpus-level passes.
+
+Per article, :func:`newsdesk.strip` decides every line (cached by text hash and stripper version).
+Then, over the whole corpus and never baked into the per-article cache: near-duplicate articles are
+found on the stripped bodies, and lines repeated across many articles of a site are dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from newsdesk.core.cache import DiskCache, source_digest
+from newsdesk.stripping import dedup, sitechrome
+from newsdesk.stripping.stripper import MODEL_PATH, strip
+
+#: Bump when this module changes what it stores; strip's code and model files are hashed automatically.
+STRIP_CODE_VERSION = "2"
+#: Modules whose code decides strip()'s output: any change to them invalidates cached strip results.
+STRIP_SOURCES = ("newsdesk.stripping.stripper", "newsdesk.stripping.features")
+LINE_COLUMNS = ["article_id", "line_no", "start", "end", "text", "kept", "reason", "score"]
+PROGRESS_MIN_ITEMS = 500
+
+
+@lru_cache(maxsize=1)
+def strip_fingerprint() -> str:
+    """Version key of the stripper: code version plus a hash of its source files and trained model."""
+    model = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
+    return f"strip-{STRIP_CODE_VERSION}-{model}-{source_digest(*STRIP_SOURCES)}"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """Thresholds of the corpus-level passes: lines repeated across a site, near-duplicate articles."""
+
+    min_articles: int = sitechrome.MIN_ARTICLES
+    min_share: float = sitechrome.MIN_SHARE
+    min_group: int = sitechrome.MIN_GROUP
+    max_chars: int = sitechrome.MAX_CHARS
+    duplicate_threshold: float = dedup.DUPLICATE_THRESHOLD
+
+
+@dataclass
+class CorpusStripping:
+    """Everything the boilerplate stage produced for a corpus.
+
+    ``lines``: one row per input line of every article (``LINE_COLUMNS`` plus ``body_start``, the
+    line's offset in the article's body, NA for lines not in the body). ``bodies``: one row per
+    article with ``title``, ``body``, line and character counts, ``duplicate_of`` and
+    ``similarity``. ``repeated``: the lines found repeated across a site; ``site_groups``: the groups compared
+    (each outlet and the whole corpus), their sizes and whether they were large enough to judge.
+    """
+
+    lines: pd.DataFrame
+    bodies: pd.DataFrame
+    repeated: pd.DataFrame
+    duplicates: pd.DataFrame
+    site_groups: pd.DataFrame
+    settings: SiteSettings = field(default_factory=SiteSettings)
+
+
+def _strip_lines_cached(text: str, sha256: str, cache: DiskCache) -> pd.DataFrame:
+    namespace = f"strip/{strip_fingerprint()}"
+    frame = cache.read_frame(namespace, sha256)
+    if (
+        frame is not None
+        and list(frame.columns) == _STRIP_COLUMNS
+        and frame["end"].iloc[-1:].le(len(text)).all()
+    ):
+        return frame
+    frame = strip(text).lines.assign(reason=lambda f: f["reason"].astype(str))
+    cache.write_frame(namespace, sha256, frame)
+    return frame
+
+
+_STRIP_COLUMNS = ["line_no", "start", "end", "text", "kept", "reason", "score"]
+
+
+def article_lines(text: str, sha256: str, cache: DiskCache) -> pd.DataFrame:
+    """The article-level decision on every line of ``text`` (before the corpus-level passes), cached."""
+    return _strip_lines_cached(text, sha256, cache)
+
+
+def render_body(lines: pd.DataFrame) -> tuple[str, np.ndarray]:
+    """Body text of one article from its decided lines, and each line's offset in it (-1 if absent).
+
+    Kept lines other than the title are joined with newlines; one blank line is kept between
+    paragraphs, none at the start or end.
+    """
+    reasons = lines["reason"].astype(str).tolist()
+    return _render(lines["text"].tolist(), lines["kept"].to_numpy(bool).tolist(), reasons)
+
+
+def _render(texts: list[str], kept: list[bool], reasons: list[str]) -> tuple[str, np.ndarray]:
+    """:func:`render_body` over one article's line texts, kept flags and reasons."""
+    body_start = np.full(len(texts), -1, dtype=np.int64)
+    parts: list[str] = []
+    offset = 0
+    pending_blank = -1
+    for index, (text, is_kept, reason) in enumerate(zip(texts, kept, reasons, strict=True)):
+        if not is_kept or reason == "title":
+            continue
+        if reason == "blank" or not text.strip():
+            if parts and pending_blank < 0:
+                pending_blank = index
+            continue
+        if pending_blank >= 0:
+            body_start[pending_blank] = offset
+            parts.append("")
+            offset += 1
+            pending_blank = -1
+        body_start[index] = offset
+        parts.append(text)
+        offset += len(text) + 1
+    return "\n".join(parts), body_start
+
+
+def strip_corpus(
+    articles: pd.DataFrame,
+    cache: DiskCache,
+    settings: SiteSettings | None = None,
+    *,
+    progress: bool | None = None,
+) -> CorpusStripping:
+    """Strip every article (cached), find near-duplicates, then drop lines repeated across a site."""
+    settings = settings or SiteSettings()
+    show = progress if progress is not None else len(articles) >= PROGRESS_MIN_ITEMS
+    per_article = [
+        _strip_lines_cached(text, sha, cache)
+        for text, sha in tqdm(
+            zip(articles["text"], articles["sha256"], strict=True),
+            total=len(articles),
+            desc="Stripping",
+            unit="doc",
+            disable=not show,
+        )
+    ]
+    if per_article:
+        lines = pd.concat(per_article, ignore_index=True)
+        ids = articles["article_id"].repeat([len(frame) for frame in per_article])
+        lines.insert(0, "article_id", ids.reset_index(drop=True))
+        lines = lines[LINE_COLUMNS]
+    else:
+        lines = pd.DataFrame(columns=LINE_COLUMNS)
+
+    first_bodies, _ = _bodies(lines, articles)
+    duplicates = dedup.find_duplicates(
+        first_bodies.merge(articles[["article_id", "published_date"]], on="article_id"),
+        threshold=settings.duplicate_threshold,
+    )
+    exclude = set(duplicates.loc[duplicates["duplicate_of"].notna(), "article_id"])
+    repeated = sitechrome.repeated_lines(
+        lines,
+        articles,
+        exclude=exclude,
+        min_articles=settings.min_articles,
+        min_share=settings.min_share,
+        min_group=settings.min_group,
+        max_chars=settings.max_chars,
+    )
+    if len(repeated):
+        lines = sitechrome.mark_repeated(lines, articles, repeated)
+    bodies, body_starts = _bodies(lines, articles)
+    lines = lines.assign(body_start=pd.array(np.where(body_starts >= 0, body_starts, None), dtype="Int64"))
+    bodies = bodies.merge(duplicates, on="article_id", how="left")
+    site_groups = sitechrome.group_sizes(articles, exclude=exclude, min_group=settings.min_group)
+    return CorpusStripping(lines, bodies, repeated, duplicates, site_groups, settings)
+
+
+BODY_COLUMNS = ["article_id", "title", "body", "n_lines", "n_lines_kept", "n_chars", "n_chars_kept"]
+
+
+def _bodies(lines: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """One row per article (in ``articles`` order) and every line's offset in its body (-1: absent)."""
+    rows = []
+    body_starts = np.full(len(lines), -1, dtype=np.int64)
+    positions_of = lines.groupby("article_id", sort=False).indices
+    all_texts = lines["text"].tolist()
+    all_kept = lines["kept"].to_numpy(bool).tolist()
+    all_reasons = lines["reason"].astype(str).tolist()
+    for article_id in articles["article_id"]:
+        positions = positions_of.get(article_id, np.array([], dtype=np.int64)).tolist()
+        texts = [all_texts[i] for i in positions]
+        kept = [all_kept[i] for i in positions]
+        reasons = [all_reasons[i] for i in positions]
+        body, starts = _render(texts, kept, reasons)
+        body_starts[positions] = starts
+        titles = [text for text, reason in zip(texts, reasons, strict=True) if reason == "title"]
+        nonblank = [text.strip() != "" for text in texts]
+        in_body = [
+            blank_free and is_kept and reason != "title"
+            for blank_free, is_kept, reason in zip(nonblank, kept, reasons, strict=True)
+        ]
+        rows.append(
+            {
+                "article_id": article_id,
+                "title": titles[0].strip() if titles else None,
+                "body": body,
+                "n_lines": sum(nonblank),
+                "n_lines_kept": sum(in_body),
+                "n_chars": sum(len(text) for text in texts),
+                "n_chars_kept": len(body),
+            }
+        )
+    return pd.DataFrame(rows, columns=BODY_COLUMNS), body_starts
+
+
+def to_original_offsets(lines: pd.DataFrame, article_id: str, body_offsets: np.ndarray) -> np.ndarray:
+    """Map character offsets in an article's body back to offsets in its loaded text."""
+    own = lines[(lines["article_id"] == article_id) & lines["body_start"].notna()]
+    starts = own["body_start"].to_numpy(np.int64)
+    originals = own["start"].to_numpy(np.int64)
+    index = np.clip(np.searchsorted(starts, body_offsets, side="right") - 1, 0, None)
+    return originals[index] + (np.asarray(body_offsets) - starts[index])
+
+
+
+def to_original_spans(
+    lines: pd.DataFrame, article_ids: np.ndarray | pd.Series, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Body spans ``[start, end)`` of many articles -> the same spans in their loaded texts, at once.
+
+    The vectorised form of :func:`to_original_offsets` (``article_ids[i]`` is the article of span
+    ``i``): each body line is keyed by (article, offset in the body), so one ``searchsorted`` finds
+    every span's line. Spans of an article without body lines map to -1.
+    """
+    shift = np.int64(1) << np.int64(40)  # bodies are far shorter than 2**40 characters
+    in_body = lines[lines["body_start"].notna()]
+    articles = pd.Index(pd.unique(in_body["article_id"].to_numpy()))
+    line_keys = articles.get_indexer(in_body["article_id"].to_numpy()).astype(np.int64) * shift + in_body[
+        "body_start"
+    ].to_numpy(np.int64)
+    originals = in_body["start"].to_numpy(np.int64)
+    order = np.argsort(line_keys, kind="stable")
+    line_keys, originals = line_keys[order], originals[order]
+    codes = articles.get_indexer(np.asarray(article_ids, dtype=object)).astype(np.int64)
+
+    def convert(offsets: np.ndarray) -> np.ndarray:
+        if not len(line_keys):
+            return np.full(len(offsets), -1, dtype=np.int64)
+        keys = codes * shift + offsets
+        index = np.clip(np.searchsorted(line_keys, keys, side="right") - 1, 0, None)
+        return np.where(codes >= 0, originals[index] + (keys - line_keys[index]), -1)
+
+    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
+    return convert(starts), convert(ends - 1) + np.where(codes >= 0, 1, 0)
+
+
+# --- tables for the boilerplate notebook ------------------------------------------------------------
+
+
+def _nonblank(lines: pd.DataFrame) -> pd.DataFrame:
+    return lines[lines["text"].str.strip() != ""]
+
+
+def reason_counts(lines: pd.DataFrame) -> pd.DataFrame:
+    """Lines and characters per article and reason (long form, non-blank lines only)."""
+    table = (
+        _nonblank(lines)
+        .assign(n_chars=lambda f: f["text"].str.len())
+        .groupby(["article_id", "reason"], observed=True)
+        .agg(n_lines=("line_no", "size"), n_chars=("n_chars", "sum"))
+        .reset_index()
+    )
+    return table.sort_values(["article_id", "n_chars"], ascending=[True, False], ignore_index=True)
+
+
+def article_summary(stripping: CorpusStripping) -> pd.DataFrame:
+    """Per article: lines and characters kept and dropped, the main drop reason, duplicate_of."""
+    dropped = _nonblank(stripping.lines)
+    dropped = dropped[~dropped["kept"]]
+    main_reason = (
+        dropped.assign(n_chars=dropped["text"].str.len())
+        .groupby(["article_id", "reason"], observed=True)["n_chars"]
+        .sum()
+        .reset_index()
+        .sort_values(["article_id", "n_chars", "reason"], ascending=[True, False, True])
+        .drop_duplicates("article_id")
+        .set_index("article_id")["reason"]
+    )
+    table = stripping.bodies[
+        ["article_id", "n_lines", "n_lines_kept", "n_chars", "n_chars_kept", "duplicate_of"]
+    ]
+    table = table.assign(
+        n_lines_dropped=table["n_lines"] - table["n_lines_kept"],
+        share_chars_kept=(table["n_chars_kept"] / table["n_chars"].where(table["n_chars"] > 0)).round(2),
+        main_drop_reason=table["article_id"].map(main_reason),
+    )
+    columns = [
+        "article_id",
+        "n_lines",
+        "n_lines_kept",
+        "n_lines_dropped",
+        "share_chars_kept",
+        "main_drop_reason",
+    ]
+    return table[[*columns, "duplicate_of"]]
+
+
+def dropped_lines(lines: pd.DataFrame) -> pd.DataFrame:
+    """The audit table: every dropped non-blank line with its article, line number and reason."""
+    dropped = _nonblank(lines)
+    dropped = dropped[~dropped["kept"]]
+    return dropped[["article_id", "line_no", "reason", "text"]].reset_index(drop=True)
+
+
+def before_after(lines: pd.DataFrame, article_id: str) -> pd.DataFrame:
+    """One article line by line: the input text, whether it was kept, and why."""
+    own = _nonblank(lines[lines["article_id"] == article_id])
+    return own.assign(decision=own["kept"].map({True: "kept", False: "dropped"}))[
+        ["line_no", "decision", "reason", "text"]
+    ].reset_index(drop=True)
+
+
+def most_stripped_article(stripping: CorpusStripping) -> str | None:
+    """The article that lost the largest share of its characters (ties: corpus order)."""
+    bodies = stripping.bodies
+    if bodies.empty:
+        return None
+    lost = 1 - bodies["n_chars_kept"] / bodies["n_chars"].clip(lower=1)
+    return str(bodies.loc[lost.idxmax(), "article_id"])
+
+
+def stripping_finding(stripping: CorpusStripping) -> str:
+    """One sentence: how much was dropped overall, and the most common reasons."""
+    nonblank = _nonblank(stripping.lines)
+    dropped = nonblank[~nonblank["kept"]]
+    if nonblank.empty:
+        return "The corpus has no text lines."
+    share = dropped["text"].str.len().sum() / max(nonblank["text"].str.len().sum(), 1)
+    counts = dropped["reason"].astype(str).value_counts()
+    top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:3]
+    reasons = ", ".join(f"{reason} ({count})" for reason, count in top) or "none"
+    n_articles = stripping.bodies["article_id"].nunique()
+    return (
+        f"Stripping dropped {len(dropped)} of {len(nonblank)} non-blank lines ({share:.0%} of the "
+        f"characters) across {n_articles} articles; the most common reasons were {reasons}."
+    )
+
+
+def repeat_finding(stripping: CorpusStripping) -> str:
+    """One sentence on the corpus-level passes: near-duplicates and lines repeated across a site."""
+    duplicates = int(stripping.duplicates["duplicate_of"].notna().sum())
+    lines = stripping.lines
+    dropped = int((lines["reason"] == "repeated-across-site").sum())
+    groups = stripping.repeated["group"].nunique() if len(stripping.repeated) else 0
+    duplicate_part = (
+        f"{duplicates} article(s) nearly repeat an earlier one"
+        if duplicates
+        else "no article nearly repeats another"
+    )
+    judged = stripping.site_groups[stripping.site_groups["judged"]]
+    if not len(judged):
+        site_part = (
+            f"no group of articles is large enough to find lines repeated across a site (the largest has "
+            f"{int(stripping.site_groups['n_articles'].max())}, {stripping.settings.min_group} are needed)"
+        )
+    elif not len(stripping.repeated):
+        site_part = f"no line recurs across the {len(judged)} group(s) large enough to judge"
+    else:
+        site_part = f"{dropped} line(s) were dropped as repeated across {groups} site group(s)"
+    return f"{duplicate_part.capitalize()}; {site_part}."
