@@ -45,15 +45,15 @@ briefing: install
 test: install lint browser
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
-	$(BIN)/python bench/run_evals.py --check
+	$(BIN)/python tests/eval_gate.py --check
 
-## eval       run the evaluation kits and write their figures into README.md (fails on a drop > 0.01)
+## eval       run the evaluation kits and write their figures into docs/evaluation.json (fails on a drop > 0.01)
 eval: install
-	$(BIN)/python bench/run_evals.py --write
+	$(BIN)/python tests/eval_gate.py --write
 
-## eval-check run the evaluation kits and fail if a figure fell > 0.01 below README.md's table
+## eval-check run the evaluation kits and fail if a figure fell > 0.01 below docs/evaluation.json
 eval-check: install
-	$(BIN)/python bench/run_evals.py --check
+	$(BIN)/python tests/eval_gate.py --check
 
 ## lint       ruff over lib/, tests/ and bench/
 lint: install
