@@ -55,9 +55,10 @@ eval: install
 eval-check: install
 	$(BIN)/python tests/eval_gate.py --check
 
-## lint       ruff over lib/, tests/ and bench/
+## lint       ruff over lib/, tests/ and bench/, and the import contracts between the stages (lint-imports)
 lint: install
 	$(BIN)/ruff check lib tests bench
+	$(BIN)/lint-imports --no-cache
 
 ## lab        open JupyterLab on notebooks/ in the project environment
 lab: install

@@ -4,10 +4,10 @@ Prints three figures and their targets from the product spec:
 
 1. loading throughput: ``newsdesk.load_corpus(folder)`` on N ``.txt`` files plus an ``articles.csv``
    manifest (articles/s);
-2. ``corpus.docs()`` throughput with a cold cache (fresh temporary cache folder) relative to a bare
-   ``nlp.pipe`` over the same texts (the stripped bodies ``docs()`` parses, so the cold pass also
+2. ``corpus_docs(corpus)`` throughput with a cold cache (fresh temporary cache folder) relative to a bare
+   ``nlp.pipe`` over the same texts (the stripped bodies ``corpus_docs()`` parses, so the cold pass also
    pays for stripping) with the same batch size (target >= 0.90);
-3. the speed-up of a fully cached rerun of ``corpus.docs()`` over the cold run (target >= 20x).
+3. the speed-up of a fully cached rerun of ``corpus_docs(corpus)`` over the cold run (target >= 20x).
 
 The input texts are the ``dump`` fields of a gzip JSONL file (by default
 ``../shared/eval/boilerplate/dev.jsonl.gz`` from the project root). They are written to a temporary
@@ -47,6 +47,8 @@ from spacy.language import Language
 import newsdesk
 from newsdesk import Corpus, load_corpus
 from newsdesk.core.cache import DiskCache
+from newsdesk.parsing.parse import corpus_docs
+from newsdesk.stripping.corpus import corpus_bodies
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = PROJECT_ROOT.parent / "shared" / "eval" / "boilerplate" / "dev.jsonl.gz"
@@ -198,8 +200,8 @@ def bare_pass(language: Language, texts: list[str], batch_size: int) -> int:
 
 
 def docs_pass(corpus: Corpus, batch_size: int) -> int:
-    """Consume ``corpus.docs()`` fully; the token count."""
-    return sum(len(doc) for doc in corpus.docs(progress=False, batch_size=batch_size))
+    """Consume ``corpus_docs(corpus)`` fully; the token count."""
+    return sum(len(doc) for doc in corpus_docs(corpus, progress=False, batch_size=batch_size))
 
 
 def sub_corpus(corpus: Corpus, start: int, stop: int, cache: DiskCache) -> Corpus:
@@ -262,7 +264,7 @@ def run(args: argparse.Namespace) -> Results:
         if len(corpus) != n:
             print(f"note: {n - len(corpus)} file(s) were not loaded; see corpus.problems", flush=True)
 
-        # 2. Bare nlp.pipe vs cold corpus.docs(), alternating over chunks.
+        # 2. Bare nlp.pipe vs cold corpus_docs(corpus), alternating over chunks.
         texts = corpus.annotatable["text"].tolist()
         n_annotated = len(texts)
         if n_annotated < len(corpus):
@@ -277,9 +279,9 @@ def run(args: argparse.Namespace) -> Results:
         bounds = chunk_bounds(n_annotated, args.rounds)
         bodies_cache = DiskCache(scratch_path / "cache-bodies")
         for index, (start, stop) in enumerate(bounds):
-            # corpus.docs() parses the stripped bodies; the bare pass parses the same bodies, computed
+            # corpus_docs(corpus) parses the stripped bodies; the bare pass parses the same bodies, computed
             # here with a separate cache so that the cold pass still strips from scratch.
-            chunk_texts = sub_corpus(corpus, start, stop, bodies_cache).bodies()["body"].tolist()
+            chunk_texts = corpus_bodies(sub_corpus(corpus, start, stop, bodies_cache))["body"].tolist()
             chunk_corpus = sub_corpus(corpus, start, stop, cache)
             order = ("bare", "cold") if index % 2 == 0 else ("cold", "bare")
             timings: dict[str, float] = {"docs": float(stop - start)}
@@ -297,12 +299,12 @@ def run(args: argparse.Namespace) -> Results:
             rounds.append(timings)
         if bare_tokens != cold_tokens:
             print(
-                f"WARNING: token counts differ: bare {bare_tokens}, corpus.docs() {cold_tokens}", flush=True
+                f"WARNING: token counts differ: bare {bare_tokens}, corpus_docs {cold_tokens}", flush=True
             )
         bare_seconds = sum(r["bare"] for r in rounds)
         cold_seconds = sum(r["cold"] for r in rounds)
 
-        # 3. Fully cached rerun of corpus.docs() over the whole corpus.
+        # 3. Fully cached rerun of corpus_docs(corpus) over the whole corpus.
         print(f"cached rerun x{args.cached_repeats} ...", flush=True)
         cached_corpus = sub_corpus(corpus, 0, n_annotated, cache)
         cached_seconds: list[float] = []
@@ -314,7 +316,7 @@ def run(args: argparse.Namespace) -> Results:
 
     load_median = statistics.median(load_seconds)
     cached_median = statistics.median(cached_seconds)
-    ratio = bare_seconds / cold_seconds  # throughput ratio docs()/bare for the same texts
+    ratio = bare_seconds / cold_seconds  # throughput ratio corpus_docs()/bare for the same texts
     speedup = cold_seconds / cached_median
     return Results(
         n=n,
@@ -378,19 +380,19 @@ def report(results: Results) -> None:
             "",
         ),
         (
-            "cold corpus.docs() time (s)",
+            "cold corpus_docs(corpus) time (s)",
             f"{results.cold_seconds:.2f} ({results.cold_docs_per_s:.2f} docs/s)",
             "",
             "",
         ),
         (
-            "docs()/bare throughput",
+            "corpus_docs()/bare throughput",
             f"{results.docs_over_bare:.3f}",
             f">= {TARGET_DOCS_RATIO:.2f}",
             status("docs_over_bare"),
         ),
         (
-            "cached docs() time (s, median)",
+            "cached corpus_docs() time (s, median)",
             f"{statistics.median(results.cached_seconds):.2f} [{cached_runs}]",
             "",
             "",

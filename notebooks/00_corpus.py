@@ -48,8 +48,7 @@ export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 import pandas as pd
 
 import newsdesk
-from newsdesk.present import charts
-from newsdesk.present import describe
+from newsdesk.present import charts, describe
 
 pd.set_option("display.max_colwidth", 120)
 corpus = newsdesk.open_corpus(data_dir, store=store).select(
@@ -66,7 +65,7 @@ corpus
 # characters, and the token, sentence and entity counts of its stripped body.
 
 # %%
-overview = corpus.overview()
+overview = describe.corpus_overview(corpus)
 overview
 
 # %% tags=["nbval-ignore-output"]

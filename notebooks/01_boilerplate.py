@@ -52,8 +52,8 @@ example_article = None
 import pandas as pd
 
 import newsdesk
-from newsdesk.stripping import corpus as boilerplate
-from newsdesk.present import charts
+from newsdesk.present import boilerplate, charts
+from newsdesk.stripping.corpus import SiteSettings, strip_corpus
 
 pd.set_option("display.max_colwidth", 100)
 pd.set_option("display.max_rows", 200)
@@ -62,10 +62,10 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
 )
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
-settings = boilerplate.SiteSettings(
+settings = SiteSettings(
     min_articles=min_articles, min_share=min_share, min_group=min_group, duplicate_threshold=duplicate_threshold
 )
-stripping = corpus.boilerplate(settings)
+stripping = strip_corpus(corpus, settings)
 
 # %% [markdown]
 # ## Kept and dropped, per article

@@ -45,6 +45,7 @@ top_speakers = 15
 import pandas as pd
 
 import newsdesk
+from newsdesk.analysis.quotes import corpus_quoted_terms, corpus_quotes
 from newsdesk.present import charts
 from newsdesk.present import quotes as quote_report
 
@@ -55,7 +56,7 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
 )
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
-quotes = corpus.quotes()
+quotes = corpus_quotes(corpus)
 
 # %% [markdown]
 # ## The quote table
@@ -89,7 +90,7 @@ quote_report.shared_quotes(quotes)
 # ## Quoted terms without a speaker
 
 # %%
-quote_report.quoted_terms(corpus)
+corpus_quoted_terms(corpus)
 
 # %% [markdown]
 # ## Findings

@@ -52,8 +52,10 @@ max_gap_days = 30
 import pandas as pd
 
 import newsdesk
-from newsdesk.present import charts
 from newsdesk.analysis import chronology
+from newsdesk.metadata.dates import publication_dates
+from newsdesk.present import charts
+from newsdesk.present import chronology as chronology_report
 
 pd.set_option("display.max_colwidth", 90)
 pd.set_option("display.max_rows", 200)
@@ -62,7 +64,7 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
 )
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
-dates = chronology.publication_dates(corpus, infer="all" if infer_all else "missing")
+dates = publication_dates(corpus, infer="all" if infer_all else "missing")
 timexes = chronology.corpus_timexes(corpus, dates=dates)
 events = chronology.timeline(corpus, timexes=timexes, max_gap_days=max_gap_days)
 
@@ -70,10 +72,10 @@ events = chronology.timeline(corpus, timexes=timexes, max_gap_days=max_gap_days)
 # ## Publication dates: given and inferred
 
 # %%
-chronology.date_comparison(dates)
+chronology_report.date_comparison(dates)
 
 # %%
-print(chronology.date_finding(dates))
+print(chronology_report.date_finding(dates))
 
 # %% [markdown]
 # ## Temporal expressions per article
@@ -82,7 +84,7 @@ print(chronology.date_finding(dates))
 # sets, vague references ("recently") or left unresolved for want of a publication date.
 
 # %%
-chronology.timex_summary(timexes, dates)
+chronology_report.timex_summary(timexes, dates)
 
 # %% [markdown]
 # ## The timeline
@@ -94,13 +96,13 @@ chronology.timex_summary(timexes, dates)
 charts.show(charts.timeline(events), "03_timeline")
 
 # %%
-chronology.timeline_table(events)
+chronology_report.timeline_table(events)
 
 # %% [markdown]
 # ## Conflicting dates for the same event
 
 # %%
-conflicts = chronology.conflict_table(events)
+conflicts = chronology_report.conflict_table(events)
 conflicts
 
 # %%
@@ -114,8 +116,8 @@ print(
 # ## Findings
 
 # %%
-print(chronology.date_finding(dates))
-print(chronology.timeline_finding(events, dates))
+print(chronology_report.date_finding(dates))
+print(chronology_report.timeline_finding(events, dates))
 
 # %% [markdown]
 # ## Caveats

@@ -54,10 +54,11 @@ min_count = 5
 import pandas as pd
 
 import newsdesk
-from newsdesk.present import charts
 from newsdesk.analysis import framing
+from newsdesk.present import charts
 from newsdesk.present import framing_charts
 from newsdesk.present import framing as framing_report
+from newsdesk.stripping.corpus import corpus_bodies
 
 pd.set_option("display.max_colwidth", 110)
 pd.set_option("display.max_rows", 60)
@@ -164,7 +165,7 @@ voiced.loc[voiced["affiliation"] == "other", "speaker_name"].value_counts().head
 # ## Distinctive terms per group
 
 # %%
-bodies = articles.merge(corpus.bodies()[["article_id", "body"]], on="article_id")
+bodies = articles.merge(corpus_bodies(corpus)[["article_id", "body"]], on="article_id")
 key_terms = framing.keyness(bodies, "group", "body", min_count=min_count)
 print(framing_report.keyness_finding(key_terms))
 

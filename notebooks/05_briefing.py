@@ -41,9 +41,10 @@ n_events = 8
 import pandas as pd
 
 import newsdesk
+from newsdesk.analysis import chronology, framing
+from newsdesk.analysis.quotes import corpus_quotes
+from newsdesk.metadata.dates import publication_dates
 from newsdesk.present import charts
-from newsdesk.analysis import chronology
-from newsdesk.analysis import framing
 from newsdesk.present import framing as framing_report
 from newsdesk.present import memo
 
@@ -52,9 +53,9 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
     since=since, until=until, outlets=outlets, undated=undated
 )
 charts.use_corpus(corpus, export_dir=export_dir)
-dates = chronology.publication_dates(corpus)
+dates = publication_dates(corpus)
 events = chronology.timeline(corpus)
-quotes = corpus.quotes()
+quotes = corpus_quotes(corpus)
 inputs = framing.collect(corpus, quotes=quotes)
 
 # %% [markdown]

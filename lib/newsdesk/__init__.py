@@ -5,7 +5,7 @@ annotated Parquet store, ``open_corpus`` for either (what the notebooks call), `
 spaCy pipeline, and text-level functions added by later modules.
 """
 
-from newsdesk.ingest.corpus import Corpus, load_corpus, open_corpus
+from newsdesk.ingest.corpus import Corpus, load_corpus
 from newsdesk.ingest.problems import CorpusError, Problem
 from newsdesk.parsing.pipeline import nlp
 from newsdesk.stripping.stripper import Stripped, strip
@@ -35,6 +35,7 @@ _LAZY = {
     "timexes": ("extract.timexes", "timexes"),
     "infer_published": ("extract.pubdate", "infer_published"),
     "open_store": ("store.tables", "open_store"),
+    "open_corpus": ("store.tables", "open_corpus"),
 }
 
 

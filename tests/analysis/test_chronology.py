@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +10,7 @@ import pytest
 import newsdesk
 from newsdesk.analysis import chronology
 from newsdesk.ingest.corpus import Corpus
+from newsdesk.metadata.dates import PUBDATE_COLUMNS, publication_dates
 
 MANIFEST = """id,file,outlet,url,published,language
 a1,articles/a1.txt,Alpha,,2025-03-28,en
@@ -94,21 +94,21 @@ def _row(frame: pd.DataFrame, article_id: str) -> pd.Series:
 
 
 def test_manifest_date_wins_over_inference(small: Corpus) -> None:
-    dates = chronology.publication_dates(small, infer="all")
-    assert list(dates.columns) == chronology.PUBDATE_COLUMNS
+    dates = publication_dates(small, infer="all")
+    assert list(dates.columns) == PUBDATE_COLUMNS
     a1 = _row(dates, "a1")
     assert a1["given"] == pd.Timestamp("2025-03-28")
     assert a1["inferred"] == pd.Timestamp("2025-03-20")  # the byline disagrees ...
     assert a1["effective_date"] == pd.Timestamp("2025-03-28")  # ... and loses
     assert a1["date_source"] == "manifest"
     # By default only undated articles are inferred.
-    default = chronology.publication_dates(small)
+    default = publication_dates(small)
     assert pd.isna(_row(default, "a1")["inferred"])
     assert _row(default, "a1")["effective_date"] == pd.Timestamp("2025-03-28")
 
 
 def test_undated_article_gets_the_inferred_date_and_source(small: Corpus) -> None:
-    dates = chronology.publication_dates(small)
+    dates = publication_dates(small)
     b1 = _row(dates, "b1")
     assert pd.isna(b1["given"])
     assert b1["inferred"] == pd.Timestamp("2025-08-18")
@@ -120,7 +120,7 @@ def test_undated_article_gets_the_inferred_date_and_source(small: Corpus) -> Non
 
 
 def test_seed_publication_dates(seeds: Corpus) -> None:
-    dates = chronology.publication_dates(seeds, infer="all")
+    dates = publication_dates(seeds, infer="all")
     assert len(dates) == len(seeds.annotatable)
     by_id = dates.set_index("article_id")
     # 001: the manifest and the inference (caption date moved to "confirmed on Friday") agree.
@@ -254,8 +254,3 @@ def test_value_period_refuses_what_is_not_a_calendar_period(value: object) -> No
     assert chronology.value_period(value) is None
 
 
-def test_odd_input_gives_no_rows() -> None:
-    frame = chronology.events_from_doc(newsdesk.nlp()(""), dt.date(2025, 3, 28))
-    assert frame.empty and {"start", "value", "sentence", "event"} <= set(frame.columns)
-    frame = chronology.events_from_doc(newsdesk.nlp()("No dates here at all, just words."), None)
-    assert frame.empty

@@ -27,6 +27,7 @@ from newsdesk.briefing.runner import (
 )
 from newsdesk.ingest.corpus import Corpus
 from newsdesk.ingest.problems import CorpusError
+from newsdesk.metadata.resolve import resolve_metadata
 from newsdesk.store.tables import Store, StoreError
 
 from ..store.test_store import assert_same
@@ -50,7 +51,8 @@ print(type(whole).__name__, len(corpus), corpus.selection)"""
 def test_open_corpus_loads_the_folder(seed_corpus_dir: Path) -> None:
     corpus = newsdesk.open_corpus(seed_corpus_dir)
     assert type(corpus) is Corpus and len(corpus) == 5
-    assert_same(corpus.articles, newsdesk.load_corpus(seed_corpus_dir).articles)
+    # open_corpus is load_corpus with the metadata resolved (outlets and dates, see newsdesk.metadata).
+    assert_same(corpus.articles, resolve_metadata(newsdesk.load_corpus(seed_corpus_dir)).articles)
     assert newsdesk.open_corpus(str(seed_corpus_dir), store=None).root == corpus.root
 
 
@@ -60,7 +62,7 @@ def test_open_corpus_reads_the_store_instead_of_the_folder(
     # data_dir is not read when a store is given: a folder that does not exist is no error.
     corpus = newsdesk.open_corpus(tmp_path / "no-such-folder", store=seed_store)
     assert isinstance(corpus, Store) and corpus.path == seed_store.resolve()
-    loaded = newsdesk.load_corpus(seed_corpus_dir)
+    loaded = resolve_metadata(newsdesk.load_corpus(seed_corpus_dir))
     assert_same(corpus.articles, loaded.articles)
     assert_same(corpus.problems, loaded.problems)
     chosen = newsdesk.open_corpus(store=str(seed_store)).select(since="2025-01-01", undated="drop")

@@ -1,4 +1,4 @@
-"""The annotation cache: ``DiskCache``, ``parse_cached`` and ``Corpus.docs()``.
+"""The annotation cache: ``DiskCache``, ``parse_cached`` and ``corpus_docs(corpus)``.
 
 Parsing is counted by wrapping ``pipe`` on the trained pipeline (the only way texts reach the
 parser), so a test can tell a cache hit from a fresh parse.
@@ -22,8 +22,9 @@ import newsdesk
 from newsdesk import load_corpus
 from newsdesk.core.cache import CACHE_ENV, DiskCache, content_hash, default_cache_dir
 from newsdesk.parsing import parse as annotate
-from newsdesk.parsing.parse import DOC_SUFFIX, parse_cached, split_for_parsing
+from newsdesk.parsing.parse import DOC_SUFFIX, corpus_docs, parse_cached, split_for_parsing
 from newsdesk.parsing.pipeline import pipeline_fingerprint
+from newsdesk.present.describe import corpus_overview
 
 GENEVA = "Foreign ministers met in Geneva on Tuesday. They agreed to resume ceasefire talks next week."
 VIENNA = "Envoys from Iran and the European Union arrived in Vienna on Monday for nuclear talks."
@@ -337,7 +338,7 @@ def test_lowering_chunk_chars_makes_parsing_use_smaller_pieces(tmp_path, nlp, pa
     assert "".join(parsed.texts) == text
 
 
-# --- Corpus.docs() ---------------------------------------------------------------------------------
+# --- corpus_docs(Corpus) ---------------------------------------------------------------------------------
 
 
 def make_corpus(folder: Path) -> Path:
@@ -362,7 +363,7 @@ def make_corpus(folder: Path) -> Path:
 def test_docs_yields_english_articles_in_order_with_their_metadata(tmp_path, nlp, parsed):
     corpus = load_corpus(make_corpus(tmp_path / "corpus"), cache_dir=tmp_path / "cache")
 
-    docs = list(corpus.docs())
+    docs = list(corpus_docs(corpus))
 
     assert [d._.newsdesk_article_id for d in docs] == ["gen", "vie", "gen-2", "cai"]
     assert [d._.newsdesk_outlet for d in docs][:3] == ["Le Temps", "Der Standard", "Wire"]
@@ -380,7 +381,7 @@ def test_docs_yields_english_articles_in_order_with_their_metadata(tmp_path, nlp
 def test_second_docs_run_reads_from_the_cache(tmp_path, nlp, parsed, source):
     cache_dir = tmp_path / "cache"
     corpus = load_corpus(make_corpus(tmp_path / "corpus"), cache_dir=cache_dir)
-    first = list(corpus.docs(source=source))
+    first = list(corpus_docs(corpus, source=source))
     entries = sorted(cache_dir.rglob(f"*{DOC_SUFFIX}"))
     expected = sorted(entry_path(cache_dir, nlp, t) for t in (GENEVA, VIENNA, CAIRO))
     assert entries == expected
@@ -391,7 +392,7 @@ def test_second_docs_run_reads_from_the_cache(tmp_path, nlp, parsed, source):
     parsed.texts.clear()
 
     reloaded = load_corpus(make_corpus(tmp_path / "again"), cache_dir=cache_dir)
-    second = list(reloaded.docs(source=source))
+    second = list(corpus_docs(reloaded, source=source))
 
     assert parsed.texts == []
     assert [d._.newsdesk_article_id for d in second] == ["gen", "vie", "gen-2", "cai"]
@@ -402,27 +403,27 @@ def test_second_docs_run_reads_from_the_cache(tmp_path, nlp, parsed, source):
 def test_docs_recompute_a_corrupted_entry_and_rewrite_it(tmp_path, nlp, parsed):
     cache_dir = tmp_path / "cache"
     corpus = load_corpus(make_corpus(tmp_path / "corpus"), cache_dir=cache_dir)
-    list(corpus.docs())
+    list(corpus_docs(corpus))
     broken = entry_path(cache_dir, nlp, VIENNA)
     broken.write_bytes(b"\x93\x07 not a DocBin \xff" * 10)
     swapped = entry_path(cache_dir, nlp, CAIRO)
     swapped.write_bytes(entry_path(cache_dir, nlp, GENEVA).read_bytes())
     parsed.texts.clear()
 
-    docs = list(corpus.docs())
+    docs = list(corpus_docs(corpus))
 
     assert [d.text for d in docs] == [GENEVA, VIENNA, GENEVA, CAIRO]
     assert sorted(parsed.texts) == sorted([VIENNA, CAIRO])
     assert decoded_text(broken, nlp) == VIENNA
     assert decoded_text(swapped, nlp) == CAIRO
     parsed.texts.clear()
-    list(corpus.docs())
+    list(corpus_docs(corpus))
     assert parsed.texts == []
 
 
 def test_overview_counts_tokens_for_english_articles_only(tmp_path, nlp):
     corpus = load_corpus(make_corpus(tmp_path / "corpus"), cache_dir=tmp_path / "cache")
-    table = corpus.overview()
+    table = corpus_overview(corpus)
     assert table["article_id"].tolist() == ["gen", "vie", "ber", "gen-2", "cai"]
     by_id = table.set_index("article_id")
     assert by_id.loc["gen", "n_tokens"] == len(nlp(GENEVA))

@@ -17,6 +17,8 @@ from newsdesk.core.cache import content_hash
 from newsdesk.ingest.corpus import ARTICLE_COLUMNS, STATUSES
 from newsdesk.ingest.language import MIN_CONFIDENCE, detect_language
 from newsdesk.ingest.problems import PROBLEM_COLUMNS
+from newsdesk.parsing.parse import corpus_docs
+from newsdesk.present.describe import corpus_overview
 
 # Short English items (under 200 letters, so language detection leaves them alone).
 GENEVA = "Foreign ministers met in Geneva on Tuesday.\nThey agreed to resume ceasefire talks next week.\n"
@@ -592,7 +594,7 @@ def test_manifest_columns_named_like_computed_ones_do_not_overwrite_them(tmp_pat
     # BUG: extra manifest columns are spread into the article record *after* the computed
     # fields, so a manifest column called "status", "text", "n_chars", "sha256" ... replaces
     # them. A newsroom "status" column (draft/published) hides that an article is not English
-    # from docs(), and a "text" column (e.g. a teaser) replaces the article text.
+    # from corpus_docs(), and a "text" column (e.g. a teaser) replaces the article text.
     write(tmp_path, "g.txt", GENEVA)
     write(tmp_path, "b.txt", GERMAN)
     write_manifest(
@@ -665,15 +667,15 @@ def test_folder_with_only_unusable_files_gives_an_empty_corpus(tmp_path):
     assert len(corpus) == 0
     assert list(corpus.articles.columns) == ARTICLE_COLUMNS
     assert [row[0] for row in problem_rows(corpus)] == ["empty.txt", "scan.txt"]
-    assert list(corpus.docs()) == []
+    assert list(corpus_docs(corpus)) == []
 
 
 def test_overview_of_an_empty_corpus_is_an_empty_table(tmp_path):
     # BUG: with no usable article, _articles_frame builds every column as float64 (reindex of an
-    # empty frame), so overview()'s merge on article_id (float64 vs object) raises ValueError.
+    # empty frame), so corpus_overview()'s merge on article_id (float64 vs object) raises ValueError.
     write(tmp_path, "empty.txt", b"")
     corpus = load_corpus(tmp_path, cache_dir=tmp_path / ".cache")
-    table = corpus.overview()
+    table = corpus_overview(corpus)
     assert table.empty
     assert list(table.columns) == [
         "article_id",

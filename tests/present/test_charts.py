@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import newsdesk
+from newsdesk.analysis.chronology import timeline
 from newsdesk.present import charts
 
 
@@ -159,7 +160,7 @@ def test_big_timelines_are_aggregated_within_altairs_row_limit() -> None:
 
 
 def test_timeline_tooltip_has_the_sentence(seeds: newsdesk.Corpus) -> None:
-    events = seeds.timeline()
+    events = timeline(seeds)
     spec = charts.timeline(events).to_dict()
     points = spec["layer"][1]
     assert {"field": "sentence", "type": "nominal"} in points["encoding"]["tooltip"]
@@ -202,7 +203,7 @@ def test_renderer_stores_the_spec_and_no_html() -> None:
 
 
 def test_chart_data_of_a_layer(seeds: newsdesk.Corpus) -> None:
-    chart = charts.timeline(seeds.timeline())
+    chart = charts.timeline(timeline(seeds))
     assert isinstance(chart, alt.LayerChart)
     data = charts.chart_data(chart)
     assert data is not None and "sentence" in data.columns and len(data) > 0

@@ -9,6 +9,8 @@ import pytest
 
 import newsdesk
 from newsdesk.analysis import chronology
+from newsdesk.analysis.quotes import corpus_quotes
+from newsdesk.metadata.dates import publication_dates
 from newsdesk.present import memo
 
 LONG = "We will keep working for a political settlement of the crisis, step by step."
@@ -63,11 +65,11 @@ def seed_corpus(seed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 def test_memo_on_the_seeds(seed_corpus) -> None:
-    dates = chronology.publication_dates(seed_corpus)
+    dates = publication_dates(seed_corpus)
     line = memo.corpus_line(seed_corpus.articles, dates)
     assert line.startswith("5 article(s) from 1 named outlet(s) and 4 of unstated outlet")
     assert "07 Mar 2022" in line
-    quotes = memo.key_quotes(seed_corpus.quotes(), n=6)
+    quotes = memo.key_quotes(corpus_quotes(seed_corpus), n=6)
     assert len(quotes) == 6 and quotes["speaker"].is_unique
     assert {"Wang Yi", "Mao Ning"} <= set(quotes["speaker"])
     assert (quotes["quote"].str.len() >= memo.MIN_KEY_QUOTE_CHARS).all()

@@ -21,12 +21,18 @@ import pytest
 
 import newsdesk
 from newsdesk.analysis import chronology, framing
+from newsdesk.analysis.chronology import corpus_timexes, timeline
+from newsdesk.analysis.quotes import corpus_quoted_terms, corpus_quotes
 from newsdesk.briefing import cli
 from newsdesk.extract.lexicons import read_term_lexicon
-from newsdesk.present import quotes as quote_report
+from newsdesk.ingest.corpus import Corpus
+from newsdesk.metadata.dates import publication_dates
+from newsdesk.metadata.resolve import resolve_outlets
+from newsdesk.parsing.parse import body_frames, corpus_docs
+from newsdesk.present.describe import corpus_overview
 from newsdesk.store.annotate import annotate
-from newsdesk.store.tables import TABLES, Layout, Store, StoreError, committed_batches, open_store
-from newsdesk.stripping.corpus import SiteSettings
+from newsdesk.store.tables import Layout, Store, StoreError, committed_batches, open_store, table_schemas
+from newsdesk.stripping.corpus import SiteSettings, corpus_bodies, strip_corpus
 
 CHANGED_ID = "003_78216b02c8886212"
 CHANGED_FROM = "A South Korean intelligence report from late February suggested"
@@ -51,6 +57,11 @@ une grève de trois jours contre des projets d'automatisation, a indiqué le syn
 """
 
 
+def loaded(path: Path, **options) -> Corpus:
+    """The corpus as ``annotate`` sees it: loaded, with the outlets resolved before stripping."""
+    return resolve_outlets(newsdesk.load_corpus(path, **options))
+
+
 def normalised(frame: pd.DataFrame) -> pd.DataFrame:
     """Missing values of text columns as None: the library itself gives None or NaN there, depending on
     whether a per-article result was just computed or read back from its disk cache."""
@@ -73,7 +84,7 @@ def stored_tables(path: Path) -> dict[str, pd.DataFrame]:
     """Every table of a store's current snapshot, rows in a canonical order."""
     store = open_store(path)
     tables = {}
-    for name in TABLES:
+    for name in table_schemas():
         frame = store.table(name)
         order = [c for c in ("unit", "date_unit", "match_unit", "row", "line_no") if c in frame.columns]
         tables[name] = frame.sort_values(order, kind="stable").reset_index(drop=True)
@@ -82,7 +93,7 @@ def stored_tables(path: Path) -> dict[str, pd.DataFrame]:
 
 def assert_same_store(left: Path, right: Path) -> None:
     left_tables, right_tables = stored_tables(left), stored_tables(right)
-    for name in TABLES:
+    for name in table_schemas():
         pd.testing.assert_frame_equal(left_tables[name], right_tables[name], obj=f"table {name}")
     left_reader, right_reader = open_store(left).reader, open_store(right).reader
     where = ["batch", "date_batch", "match_batch"]  # names depend on how the work was cut, not on results
@@ -95,7 +106,7 @@ def assert_same_store(left: Path, right: Path) -> None:
 
 
 def test_store_round_trip_equals_the_in_memory_corpus(seed_store: Path, seed_corpus_dir: Path) -> None:
-    corpus = newsdesk.load_corpus(seed_corpus_dir)
+    corpus = loaded(seed_corpus_dir)
     store = newsdesk.open_store(seed_store)
     assert isinstance(store, Store) and len(store) == len(corpus) == 5
     assert store.outdated() == []
@@ -103,21 +114,21 @@ def test_store_round_trip_equals_the_in_memory_corpus(seed_store: Path, seed_cor
     assert_same(store.articles, corpus.articles)
     assert_same(store.problems, corpus.problems)
     for part in ("lines", "bodies", "repeated", "duplicates", "site_groups"):
-        assert_same(getattr(store.boilerplate(), part), getattr(corpus.boilerplate(), part))
-    assert_same(store.bodies(), corpus.bodies())
-    assert_same(store.overview(), corpus.overview())
-    assert_same(store.quotes(), corpus.quotes())
-    assert_same(quote_report.quoted_terms(store), quote_report.quoted_terms(corpus))
-    assert_same(store.publication_dates(), corpus.publication_dates())
-    assert_same(store.timexes(), corpus.timexes())
-    assert_same(store.timeline(), corpus.timeline())
+        assert_same(getattr(strip_corpus(store), part), getattr(strip_corpus(corpus), part))
+    assert_same(corpus_bodies(store), corpus_bodies(corpus))
+    assert_same(corpus_overview(store), corpus_overview(corpus))
+    assert_same(corpus_quotes(store), corpus_quotes(corpus))
+    assert_same(corpus_quoted_terms(store), corpus_quoted_terms(corpus))
+    assert_same(publication_dates(store), publication_dates(corpus))
+    assert_same(corpus_timexes(store), corpus_timexes(corpus))
+    assert_same(timeline(store), timeline(corpus))
     # Stored per-article results were served for all of that: nothing was parsed again.
     assert store.cache.misses == {}
     # The module functions the chronology notebook calls take the store as they take a corpus. This
     # store was annotated with --infer-dates missing, so inferring a date for every article works out
     # the dated ones at read time (pubdate misses); everything else is still served from the store.
-    dates = chronology.publication_dates(store, infer="all")
-    assert_same(dates, chronology.publication_dates(corpus, infer="all"))
+    dates = publication_dates(store, infer="all")
+    assert_same(dates, publication_dates(corpus, infer="all"))
     assert_same(chronology.corpus_timexes(store, dates=dates), chronology.corpus_timexes(corpus))
     assert set(store.cache.misses) <= {"pubdate"}
 
@@ -143,7 +154,7 @@ def parsed_docs(store: Store) -> list[str]:
 def test_framing_frames_come_from_the_store_and_equal_the_in_memory_ones(
     seed_store: Path, seed_corpus_dir: Path, tmp_path: Path
 ) -> None:
-    corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "corpus-cache")
+    corpus = loaded(seed_corpus_dir, cache_dir=tmp_path / "corpus-cache")
     store = newsdesk.open_store(seed_store, cache_dir=tmp_path / "store-cache")
     expected = framing.collect(corpus)
     found = framing.collect(store)
@@ -162,7 +173,7 @@ def test_framing_frames_come_from_the_store_and_equal_the_in_memory_ones(
 def test_a_changed_framing_lexicon_is_not_answered_from_the_stored_matches(
     seed_store: Path, seed_corpus_dir: Path, tmp_path: Path
 ) -> None:
-    corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "corpus-cache")
+    corpus = loaded(seed_corpus_dir, cache_dir=tmp_path / "corpus-cache")
     store = newsdesk.open_store(seed_store, cache_dir=tmp_path / "store-cache")
     lexicons = tmp_path / "lexicons"
     shutil.copytree(seed_corpus_dir / "lexicons", lexicons)
@@ -205,13 +216,13 @@ def test_rerunning_annotate_after_a_lexicon_edit_only_matches_again(
     assert (after["unit"] == units["unit"]).all() and (after["match_unit"] != units["match_unit"]).all()
     assert store.reader.meta["framing_lexicon"] == read_term_lexicon(data / "lexicons").fingerprint
 
-    corpus = newsdesk.load_corpus(data, cache_dir=tmp_path / "corpus-cache")
+    corpus = loaded(data, cache_dir=tmp_path / "corpus-cache")
     found = framing.collect(store)
     assert_same_framing(found, framing.collect(corpus))
     assert "economic_pressure" in set(found.matches["question"])
     assert store.cache.misses == {} and parsed_docs(store) == []
     # Nothing else changed: every other table is the first run's.
-    for name in TABLES:
+    for name in table_schemas():
         if name != "framing_terms":
             pd.testing.assert_frame_equal(store.table(name), before.table(name), obj=name)
 
@@ -220,12 +231,12 @@ def test_other_boilerplate_settings_are_recomputed_from_the_stored_lines(
     seed_store: Path, seed_corpus_dir: Path
 ) -> None:
     settings = SiteSettings(min_articles=2, min_group=3)
-    corpus = newsdesk.load_corpus(seed_corpus_dir)
+    corpus = loaded(seed_corpus_dir)
     store = newsdesk.open_store(seed_store)
-    expected = corpus.boilerplate(settings)
+    expected = strip_corpus(corpus, settings)
     assert len(expected.repeated), "these settings find a line repeated across the seed articles"
     for part in ("lines", "bodies", "repeated", "duplicates", "site_groups"):
-        assert_same(getattr(store.boilerplate(settings), part), getattr(expected, part))
+        assert_same(getattr(strip_corpus(store, settings), part), getattr(expected, part))
 
 
 def noun_chunks(doc) -> pd.DataFrame:
@@ -239,10 +250,10 @@ def noun_chunks(doc) -> pd.DataFrame:
 def test_other_per_article_computations_start_from_the_stored_docs(
     seed_store: Path, seed_corpus_dir: Path, tmp_path: Path
 ) -> None:
-    corpus = newsdesk.load_corpus(seed_corpus_dir)
+    corpus = loaded(seed_corpus_dir)
     store = newsdesk.open_store(seed_store, cache_dir=tmp_path / "cache")
-    expected = corpus.body_frames(noun_chunks, namespace="test-noun-chunks/1")
-    found = store.body_frames(noun_chunks, namespace="test-noun-chunks/1")
+    expected = body_frames(corpus, noun_chunks, namespace="test-noun-chunks/1")
+    found = body_frames(store, noun_chunks, namespace="test-noun-chunks/1")
     assert len(found) == len(expected) == 5
     for left, right in zip(found, expected, strict=True):
         pd.testing.assert_frame_equal(left, right)
@@ -250,17 +261,17 @@ def test_other_per_article_computations_start_from_the_stored_docs(
     stored = store.table("docs", ["body_sha", "doc"])
     for body_sha, data in zip(stored["body_sha"], stored["doc"], strict=True):
         assert store.cache.path(f"docs/{store.versions['pipeline']}", body_sha, ".spacy").read_bytes() == data
-    assert [doc.text for doc in store.docs()] == store.bodies()["body"].tolist()
+    assert [doc.text for doc in corpus_docs(store)] == corpus_bodies(store)["body"].tolist()
 
 
 def test_stored_tables_agree_with_each_other_and_the_loaded_text(seed_store: Path) -> None:
     store = newsdesk.open_store(seed_store)
-    overview = store.overview().set_index("article_id")
+    overview = corpus_overview(store).set_index("article_id")
     sentences, entities = store.sentences(), store.entities()
     assert sentences.groupby("article_id").size().to_dict() == overview["n_sentences"].to_dict()
     assert entities.groupby("article_id").size().to_dict() == overview["n_entities"].to_dict()
     texts = store.articles.set_index("article_id")["text"]
-    bodies = store.bodies().set_index("article_id")["body"]
+    bodies = corpus_bodies(store).set_index("article_id")["body"]
     for row in entities.itertuples():
         assert bodies[row.article_id][row.start : row.end] == row.text
         if "\n" not in row.text:  # a span across lines may have had lines dropped inside it
@@ -301,7 +312,7 @@ def test_lines_repeated_across_a_site_keep_their_article_level_reason(tmp_path: 
     (data / "articles.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert annotate(data, tmp_path / "store", batch_size=2, progress=False).complete
 
-    corpus = newsdesk.load_corpus(data, cache_dir=tmp_path / "corpus-cache")
+    corpus = loaded(data, cache_dir=tmp_path / "corpus-cache")
     store = open_store(tmp_path / "store", cache_dir=tmp_path / "store-cache")
     lines = store.table("lines")
     repeated = lines[lines["reason"] == "repeated-across-site"]
@@ -311,11 +322,11 @@ def test_lines_repeated_across_a_site_keep_their_article_level_reason(tmp_path: 
         own = lines.loc[lines["article_id"] == article_id].sort_values("line_no")["own_reason"]
         assert own.tolist() == newsdesk.strip(text).lines["reason"].astype(str).tolist()
     for part in ("lines", "bodies", "repeated"):
-        assert_same(getattr(store.boilerplate(), part), getattr(corpus.boilerplate(), part))
+        assert_same(getattr(strip_corpus(store), part), getattr(strip_corpus(corpus), part))
     # Other settings are recomputed from the stored article-level decisions: the line is back.
     settings = SiteSettings(min_group=10)
-    assert_same(store.boilerplate(settings).bodies, corpus.boilerplate(settings).bodies)
-    assert all(HARBOUR_LINE in body for body in store.boilerplate(settings).bodies["body"])
+    assert_same(strip_corpus(store, settings).bodies, strip_corpus(corpus, settings).bodies)
+    assert all(HARBOUR_LINE in body for body in strip_corpus(store, settings).bodies["body"])
     assert store.cache.misses == {}
 
 
@@ -353,14 +364,14 @@ def test_incremental_run_annotates_only_new_and_changed_articles(
         "006_rotterdam_fr",
     }
 
-    corpus = newsdesk.load_corpus(data)
+    corpus = loaded(data)
     store = open_store(store_path)
     assert store.articles.set_index("article_id").loc["006_rotterdam_fr", "status"] == "not-english"
     assert_same(store.articles, corpus.articles)
-    assert_same(store.overview(), corpus.overview())
-    assert_same(store.quotes(), corpus.quotes())
-    assert_same(store.timexes(), corpus.timexes())
-    quotes = store.quotes()
+    assert_same(corpus_overview(store), corpus_overview(corpus))
+    assert_same(corpus_quotes(store), corpus_quotes(corpus))
+    assert_same(corpus_timexes(store), corpus_timexes(corpus))
+    quotes = corpus_quotes(store)
     new_quotes = quotes.loc[quotes["article_id"] == "005_rotterdam", "text"]
     assert any("protects every job" in text for text in new_quotes)
 

@@ -10,9 +10,16 @@ import pandas as pd
 import pytest
 
 import newsdesk
-from newsdesk.stripping import corpus as boilerplate
+from newsdesk.parsing.parse import corpus_docs
+from newsdesk.present import boilerplate as boilerplate_report
 from newsdesk.stripping import dedup, sitechrome
-from newsdesk.stripping.corpus import SiteSettings, render_body, to_original_offsets
+from newsdesk.stripping.corpus import (
+    SiteSettings,
+    corpus_bodies,
+    render_body,
+    strip_corpus,
+    to_original_offsets,
+)
 from newsdesk.stripping.stripper import REASONS
 
 from ..conftest import SEEDS
@@ -137,7 +144,7 @@ def seed_corpus(seed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 def test_bodies_match_strip_and_map_back(seed_corpus: newsdesk.Corpus) -> None:
-    stripping = seed_corpus.boilerplate()
+    stripping = strip_corpus(seed_corpus)
     for article_id, text in zip(
         seed_corpus.articles["article_id"], seed_corpus.articles["text"], strict=True
     ):
@@ -157,11 +164,11 @@ def test_bodies_match_strip_and_map_back(seed_corpus: newsdesk.Corpus) -> None:
 
 def test_stripping_is_cached_per_article(seed_corpus_dir: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first = newsdesk.load_corpus(seed_corpus_dir, cache_dir=cache).boilerplate()
+    first = strip_corpus(newsdesk.load_corpus(seed_corpus_dir, cache_dir=cache))
     entries = list(cache.glob("strip/*/*/*.parquet"))
     assert len(entries) == len(SEEDS)
     entries[0].write_bytes(b"not parquet")
-    again = newsdesk.load_corpus(seed_corpus_dir, cache_dir=cache).boilerplate()
+    again = strip_corpus(newsdesk.load_corpus(seed_corpus_dir, cache_dir=cache))
     pd.testing.assert_frame_equal(first.lines, again.lines)
     assert entries[0].read_bytes().startswith(b"PAR1"), "the corrupt entry was rewritten"
 
@@ -169,7 +176,7 @@ def test_stripping_is_cached_per_article(seed_corpus_dir: Path, tmp_path: Path) 
 def test_site_footer_is_removed_from_every_body(tmp_path: Path) -> None:
     _write_site(tmp_path / "ledger", "Eurasia Ledger")
     corpus = newsdesk.load_corpus(tmp_path / "ledger", cache_dir=tmp_path / "cache")
-    stripping = corpus.boilerplate()
+    stripping = strip_corpus(corpus)
     assert not stripping.bodies["body"].str.contains("independent newsroom").any()
     story_kept = stripping.bodies["body"].str.contains(
         "officials said|reporters|Kremlin said|eastward|Pyongyang"
@@ -181,32 +188,32 @@ def test_site_footer_is_removed_from_every_body(tmp_path: Path) -> None:
 def test_site_repeats_respect_settings(tmp_path: Path) -> None:
     _write_site(tmp_path / "site", None)
     corpus = newsdesk.load_corpus(tmp_path / "site", cache_dir=tmp_path / "cache")
-    strict = corpus.boilerplate(SiteSettings(min_group=50))
+    strict = strip_corpus(corpus, SiteSettings(min_group=50))
     assert strict.repeated.empty
     assert not strict.site_groups["judged"].any()
-    assert "no group of articles is large enough" in boilerplate.repeat_finding(strict)
+    assert "no group of articles is large enough" in boilerplate_report.repeat_finding(strict)
 
 
 def test_docs_parse_the_body_by_default(seed_corpus: newsdesk.Corpus) -> None:
-    docs = list(seed_corpus.docs())
-    bodies = seed_corpus.bodies()
+    docs = list(corpus_docs(seed_corpus))
+    bodies = corpus_bodies(seed_corpus)
     assert [d.text for d in docs] == bodies["body"].tolist()
     assert [d._.newsdesk_article_id for d in docs] == bodies["article_id"].tolist()
-    assert [d.text for d in seed_corpus.docs(source="text")] == seed_corpus.articles["text"].tolist()
+    assert [d.text for d in corpus_docs(seed_corpus, source="text")] == seed_corpus.articles["text"].tolist()
     with pytest.raises(ValueError, match="source must be"):
-        next(seed_corpus.docs(source="html"))
+        next(corpus_docs(seed_corpus, source="html"))
 
 
 def test_notebook_tables_on_seeds(seed_corpus: newsdesk.Corpus) -> None:
-    stripping = seed_corpus.boilerplate()
-    summary = boilerplate.article_summary(stripping).set_index("article_id")
+    stripping = strip_corpus(seed_corpus)
+    summary = boilerplate_report.article_summary(stripping).set_index("article_id")
     assert (summary["n_lines_kept"] + summary["n_lines_dropped"] == summary["n_lines"]).all()
-    audit = boilerplate.dropped_lines(stripping.lines)
+    audit = boilerplate_report.dropped_lines(stripping.lines)
     assert set(audit["reason"]) <= set(REASONS)
     assert "body" not in set(audit["reason"])
     duplicate = audit[audit["reason"] == "duplicate-paragraph"]
     assert duplicate["text"].str.contains("itslef").any(), "001's repeated paragraph with a typo"
-    counts = boilerplate.reason_counts(stripping.lines)
+    counts = boilerplate_report.reason_counts(stripping.lines)
     assert counts.groupby("article_id")["n_lines"].sum().to_dict() == summary["n_lines"].to_dict()
 
 
@@ -219,7 +226,7 @@ def test_seed_copy_with_other_chrome_is_a_duplicate(tmp_path: Path) -> None:
     (folder / "republished.txt").write_text(
         "Home | World | Asia\n\n" + text + "\nShare on Facebook\n", "utf-8"
     )
-    stripping = newsdesk.load_corpus(folder, cache_dir=tmp_path / "cache").boilerplate()
+    stripping = strip_corpus(newsdesk.load_corpus(folder, cache_dir=tmp_path / "cache"))
     result = stripping.duplicates.set_index("article_id")
     assert result.loc["republished", "duplicate_of"] == SEEDS[4].stem
     assert result["duplicate_of"].notna().sum() == 1

@@ -20,57 +20,30 @@ taken as recurrences, not conflicts. A flag is a prompt to read both sentences, 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
-import json
 import re
-from collections.abc import Sequence
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from newsdesk.core.cache import DiskCache, content_hash, source_digest
-from newsdesk.parsing.parse import frames_from_docs
-from newsdesk.parsing.pipeline import doc_text
-from newsdesk.present.describe import outlet_labels
+from newsdesk.extract.events import (
+    EVENT_COLUMNS,
+    PRONOUNS,
+    REPORTING_VERBS,
+)
+from newsdesk.extract.run import step_frames
+from newsdesk.metadata.dates import publication_dates
+from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
 
     from newsdesk.ingest.corpus import Corpus
 
-#: Bump when this module changes what it stores per article.
-CHRONOLOGY_CODE_VERSION = "1"
 #: Two mentions of one event whose periods lie further apart than this many days are taken as two
 #: occurrences (an annual meeting, a second visit), not as a conflict.
 MAX_GAP_DAYS = 30
 
-DATE_SOURCES = ("manifest", "inferred", "unknown")
-PUBDATE_COLUMNS = [
-    "article_id",
-    "outlet",
-    "given",
-    "inferred",
-    "inferred_source",
-    "confidence",
-    "effective_date",
-    "date_source",
-]
-#: Columns computed per article from the parsed body (besides :data:`newsdesk.extract.timexes.COLUMNS`).
-EVENT_COLUMNS = [
-    "sent_start",
-    "sent_end",
-    "sentence",
-    "subject",
-    "verb",
-    "object",
-    "negated",
-    "nominal",
-    "named_subject",
-    "event",
-]
 TIMELINE_COLUMNS = [
     "article_id",
     "outlet",
@@ -92,18 +65,6 @@ TIMELINE_COLUMNS = [
     "text_end",
 ]
 
-#: Verbs of saying: the date is when something was said, and one speaker says things every day.
-REPORTING_VERBS = frozenset(
-    "say tell add note state stress reiterate emphasize emphasise explain announce claim insist "
-    "confirm deny report write comment remark respond reply argue warn urge declare describe".split()
-)
-_PRONOUNS = frozenset("i you he she it we they this that these those who which one someone".split())
-_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl")
-_OBJECT_DEPS = ("dobj", "obj", "attr", "dative", "oprd")
-_NAME_LABELS = frozenset(
-    {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"}
-)
-_TIME_LABELS = frozenset({"DATE", "TIME"})
 _SEASONS = {"WI": (12, 3), "SP": (3, 3), "SU": (6, 3), "FA": (9, 3)}  # start month, length in months
 _VALUE = re.compile(
     r"^(?P<y>\d{4})(?:"
@@ -119,330 +80,43 @@ _VALUE = re.compile(
 # --- fingerprints and small caches ----------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def pubdate_fingerprint() -> str:
-    """Cache version of inferred publication dates: code of the inference, stripper and pipeline."""
-    from newsdesk.parsing.pipeline import pipeline_fingerprint
-    from newsdesk.stripping.corpus import strip_fingerprint
-
-    code = source_digest(
-        "newsdesk.extract.pubdate", "newsdesk.extract.timexes", "newsdesk.extract.timex_grammar"
-    )
-    return f"pubdate-{CHRONOLOGY_CODE_VERSION}-{code}-{strip_fingerprint()}-{pipeline_fingerprint()}"
 
 
-@lru_cache(maxsize=1)
-def timex_fingerprint() -> str:
-    """Cache version of per-article timexes and events: this module, the timex rules and the pipeline."""
-    from newsdesk.parsing.pipeline import pipeline_fingerprint
-
-    code = source_digest(
-        "newsdesk.analysis.chronology", "newsdesk.extract.timexes", "newsdesk.extract.timex_grammar"
-    )
-    return f"chronology-{CHRONOLOGY_CODE_VERSION}-{code}-{pipeline_fingerprint()}"
 
 
-def _read_combined(cache: DiskCache, namespace: str, keys: Sequence[str]) -> tuple[str, pd.DataFrame | None]:
-    """One stored frame for a whole corpus (keyed by every article key), so reruns read one file."""
-    key = hashlib.sha256("\n".join(keys).encode()).hexdigest()
-    return key, cache.read_frame(f"{namespace}/corpus", key)
 
 
 # --- publication dates ----------------------------------------------------------------------------
 
 
-def _inferred_cached(text: str, sha256: str, cache: DiskCache, namespace: str) -> tuple[Any, str, float]:
-    data = cache.read(namespace, sha256, ".json")
-    if data is not None:
-        try:
-            stored = json.loads(data)
-            return stored["date"], str(stored["source"]), float(stored["confidence"])
-        except (ValueError, KeyError, TypeError):
-            pass  # unreadable entry: infer again
-    from newsdesk.extract.pubdate import infer_published
-
-    try:
-        date, source, confidence = infer_published(text)
-    except Exception:  # the inference never raises by contract; a stage must not fail if it does
-        date, source, confidence = None, "none", 0.0
-    iso = date.isoformat() if date is not None else None
-    payload = {"date": iso, "source": source, "confidence": confidence}
-    cache.write(namespace, sha256, ".json", json.dumps(payload).encode())
-    return iso, source, confidence
 
 
-def publication_dates(
-    corpus: Corpus, *, infer: str = "missing", progress: bool | None = None
-) -> pd.DataFrame:
-    """One row per annotatable article: the manifest's date, the inferred one, and which is used.
-
-    Args:
-        corpus: a loaded corpus.
-        infer: ``"missing"`` runs :func:`newsdesk.infer_published` only where the manifest gives no
-            date; ``"all"`` on every article (to compare inference with the given dates).
-        progress: show a progress bar while inferring (default: only for 500 articles or more).
-
-    Returns:
-        ``article_id``, ``outlet``, ``given`` (manifest date), ``inferred``, ``inferred_source``,
-        ``confidence``, ``effective_date`` (given, else inferred; dates as day Timestamps) and
-        ``date_source`` (``manifest``, ``inferred`` or ``unknown``).
-    """
-    from tqdm import tqdm
-
-    if infer not in ("missing", "all"):
-        raise ValueError(f"infer must be 'missing' or 'all', not {infer!r}")
-    rows = corpus.annotatable
-    given = pd.to_datetime(rows["published_date"]).dt.normalize().reset_index(drop=True)
-    wanted = np.ones(len(rows), dtype=bool) if infer == "all" else given.isna().to_numpy()
-    namespace = f"pubdate/{pubdate_fingerprint()}"
-    texts, hashes = rows["text"].tolist(), rows["sha256"].tolist()
-    selected = [i for i in range(len(rows)) if wanted[i]]
-    combined_key, combined = _read_combined(corpus.cache, namespace, [hashes[i] for i in selected])
-    if combined is None or len(combined) != len(selected):
-        show = progress if progress is not None else len(selected) >= 500
-        results = [
-            _inferred_cached(
-                texts[i] if isinstance(texts[i], str) else "", hashes[i], corpus.cache, namespace
-            )
-            for i in tqdm(selected, desc="Publication dates", unit="doc", disable=not show)
-        ]
-        combined = pd.DataFrame(results, columns=["inferred", "inferred_source", "confidence"])
-        corpus.cache.write_frame(f"{namespace}/corpus", combined_key, combined)
-    inferred = pd.Series(pd.NaT, index=range(len(rows)), dtype="datetime64[ns]")
-    source = pd.Series(None, index=range(len(rows)), dtype=object)
-    confidence = pd.Series(np.nan, index=range(len(rows)), dtype=float)
-    if selected:
-        inferred.iloc[selected] = pd.to_datetime(combined["inferred"]).to_numpy()
-        source.iloc[selected] = combined["inferred_source"].to_numpy()
-        confidence.iloc[selected] = combined["confidence"].astype(float).to_numpy()
-    effective = given.fillna(inferred)
-    date_source = np.select([given.notna(), inferred.notna()], ["manifest", "inferred"], "unknown")
-    return pd.DataFrame(
-        {
-            "article_id": rows["article_id"].to_numpy(),
-            "outlet": rows["outlet"].to_numpy(),
-            "given": given,
-            "inferred": inferred,
-            "inferred_source": source,
-            "confidence": confidence.round(2),
-            "effective_date": effective,
-            "date_source": date_source,
-        },
-        columns=PUBDATE_COLUMNS,
-    )
 
 
 # --- events from the dependency parse -------------------------------------------------------------
 
 
-def _entity_of(token: Token) -> Span | None:
-    if token.ent_iob_ in ("B", "I") and token.ent_type_ in _NAME_LABELS:
-        for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
-    return None
 
 
-def _phrase(token: Token, lemma: bool = False) -> str:
-    """A short name for a noun: its named entity, else its compounds and the (lemmatised) head."""
-    ent = _entity_of(token)
-    if ent is not None:
-        return ent.text.strip()
-    compounds = [c for c in token.lefts if c.dep_ in ("compound", "flat") and not c.is_space]
-    left = min((c.left_edge.i for c in compounds), default=token.i)
-    words = token.doc[left : token.i].text.strip() if left < token.i else ""
-    head = token.lemma_ if lemma and token.pos_ == "NOUN" else token.text
-    return f"{words} {head}".strip()
 
 
-def _names(token: Token) -> str:
-    """The phrase of ``token`` and of nouns conjoined with it ("Xi Jinping and Vladimir Putin")."""
-    parts = [_phrase(token)]
-    parts += [_phrase(c) for c in token.children if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")]
-    return " and ".join(p for p in parts if p)
 
 
-def _in_time_entity(token: Token) -> bool:
-    return token.ent_type_ in _TIME_LABELS
 
 
-def _subject(verb: Token) -> Token | None:
-    """The verb's subject, borrowed from the governing verb for ``xcomp`` and ``conj`` verbs."""
-    current: Token | None = verb
-    for _ in range(4):
-        if current is None:
-            return None
-        for child in current.children:
-            if child.dep_ in _SUBJECT_DEPS and child.dep_ != "expl":
-                return child
-        if current.dep_ in ("xcomp", "conj") and current.head is not current:
-            current = current.head
-        else:
-            return None
-    return None
 
 
-def _name_before(verb: Token, low: int) -> Token | None:
-    """A named entity right before the verb on its line, for parses broken by a headline above it."""
-    for token in reversed(verb.doc[: verb.i]):
-        if token.idx < low or token.pos_ in ("VERB", "AUX") or token.text in ".;:!?\n":
-            return None
-        ent = _entity_of(token)
-        if ent is not None and ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
-            return ent.root
-    return None
 
 
-def _object(head: Token, skip: set[int]) -> str | None:
-    """Direct object, else the first prepositional object that is not a date ("to Moscow")."""
-    for child in head.children:
-        if child.dep_ in _OBJECT_DEPS and child.i not in skip and not _in_time_entity(child):
-            return _names(child)
-    for child in head.children:
-        if child.dep_ not in ("prep", "agent") or child.i in skip:
-            continue
-        objects = [c for c in child.children if c.dep_ == "pobj" and c.i not in skip]
-        if objects and not _in_time_entity(objects[0]) and not any(t.i in skip for t in objects[0].subtree):
-            return f"{child.text.lower()} {_names(objects[0])}"
-    return None
 
 
-def _event(doc: Doc, start: int, end: int, low: int, high: int) -> dict[str, Any]:
-    """Subject, verb, object of the event a timex at ``[start, end)`` dates, within ``[low, high)``."""
-    empty = {
-        "subject": None,
-        "verb": None,
-        "object": None,
-        "negated": False,
-        "nominal": False,
-        "named_subject": False,
-        "event": None,
-    }
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None or not len(span):
-        return empty
-    skip = {t.i for t in span}
-    token = span.root
-    nominal = None
-    if token.dep_ in ("compound", "nmod", "poss") and token.head.pos_ in ("NOUN", "PROPN"):
-        nominal = token.head  # "their February fallout", "Monday's talks"
-    for _ in range(0 if nominal is not None else 12):  # climb to the governing verb (or a noun)
-        parent = token.head
-        if parent is token:
-            break
-        noun = parent.head
-        if (
-            token.dep_ == "pobj"
-            and parent.dep_ == "prep"
-            and noun.pos_ in ("NOUN", "PROPN")
-            and noun.i not in skip
-            and not _in_time_entity(noun)
-        ):
-            nominal = noun
-            skip.add(parent.i)  # "on" of "the summit on Friday" is not the object
-            break
-        token = parent
-        if token.pos_ in ("VERB", "AUX") and token.i not in skip:
-            break
-
-    def inside(t: Token | None) -> bool:
-        return t is not None and low <= t.idx < high
-
-    if nominal is not None:
-        if not inside(nominal):
-            return empty
-        obj = _object(nominal, skip)
-        label = " ".join(x for x in (_phrase(nominal, lemma=True), obj) if x)
-        return {**empty, "object": obj, "nominal": True, "event": label or None}
-    if token.pos_ not in ("VERB", "AUX") or not inside(token):
-        return empty
-    subject_token = _subject(token)
-    if subject_token is None or not inside(subject_token):
-        subject_token = _name_before(token, low)
-    subject = _names(subject_token) if subject_token is not None else None
-    named = subject_token is not None and (
-        _entity_of(subject_token) is not None or subject_token.pos_ == "PROPN"
-    )
-    negated = any(c.dep_ == "neg" for c in token.children)
-    verb = token.lemma_.lower()
-    obj = _object(token, skip)
-    label = " ".join(x for x in (subject, "not" if negated else None, verb, obj) if x)
-    return {
-        "subject": subject,
-        "verb": verb,
-        "object": obj,
-        "negated": negated,
-        "nominal": False,
-        "named_subject": named,
-        "event": label,
-    }
 
 
-def _line_bounds(text: str, start: int, end: int, low: int, high: int) -> tuple[int, int]:
-    """``[low, high)`` narrowed to the line(s) holding ``[start, end)``: a sentence never spans lines here."""
-    left = text.rfind("\n", low, start)
-    right = text.find("\n", end, high)
-    low = left + 1 if left >= 0 else low
-    high = right if right >= 0 else high
-    while low < high and text[low].isspace():
-        low += 1
-    while high > low and text[high - 1].isspace():
-        high -= 1
-    return low, high
 
 
-def events_from_doc(doc: Doc, published: Any = None) -> pd.DataFrame:
-    """Timexes of a parsed body (:func:`newsdesk.extract.timexes.timexes_from_doc`) with sentence and event.
-
-    Adds ``sent_start``/``sent_end`` (the spaCy sentence, cut to the line holding the timex),
-    ``sentence``, ``subject``, ``verb`` (lemma), ``object``, ``negated``, ``nominal`` (the date
-    modifies a noun such as "the summit", so there is no verb) and ``event`` (a short label such as
-    "Wang Yi visit Russia").
-    """
-    from newsdesk.extract.timexes import COLUMNS, timexes_from_doc
-
-    try:
-        frame = timexes_from_doc(doc, published)
-    except Exception:  # odd input gives no rows, never an error
-        frame = pd.DataFrame(columns=list(COLUMNS))
-    text = doc_text(doc)
-    rows = []
-    for start, end in zip(frame["start"].tolist(), frame["end"].tolist(), strict=True):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        sent = span.sent if span is not None and len(span) and doc.has_annotation("SENT_START") else None
-        low, high = (sent.start_char, sent.end_char) if sent is not None else (0, len(text))
-        low, high = _line_bounds(text, start, end, low, high)
-        event = _event(doc, start, end, low, high) if doc.has_annotation("DEP") else {}
-        rows.append({"sent_start": low, "sent_end": high, "sentence": text[low:high], **event})
-    extra = pd.DataFrame(rows, columns=EVENT_COLUMNS, index=frame.index)
-    extra["sent_start"] = extra["sent_start"].astype("int64")
-    extra["sent_end"] = extra["sent_end"].astype("int64")
-    extra["negated"] = extra["negated"].fillna(False).astype(bool)
-    extra["nominal"] = extra["nominal"].fillna(False).astype(bool)
-    extra["named_subject"] = extra["named_subject"].fillna(False).astype(bool)
-    out = pd.concat([frame.reset_index(drop=True), extra.reset_index(drop=True)], axis=1)
-    out["anchor"] = out["anchor"].map(lambda d: d.isoformat() if isinstance(d, dt.date) else None)
-    return out
 
 
 # --- timexes over the corpus ----------------------------------------------------------------------
-
-
-def _body_frames(
-    bodies: list[str], dates: list[str | None], cache: DiskCache, progress: bool | None
-) -> list[pd.DataFrame]:
-    """Per-article frames of :func:`events_from_doc`, cached by body hash, date and version."""
-    keys = [content_hash(f"{body}\0{date or ''}") for body, date in zip(bodies, dates, strict=True)]
-    return frames_from_docs(
-        bodies,
-        keys,
-        events_from_doc,
-        namespace=f"timexes/{timex_fingerprint()}",
-        cache=cache,
-        arguments=dates,
-        progress=progress,
-        description="Timexes",
-    )
 
 
 def corpus_timexes(
@@ -464,12 +138,12 @@ def corpus_timexes(
     from newsdesk.extract.timexes import COLUMNS
 
     dates = publication_dates(corpus, progress=progress) if dates is None else dates
-    bodies = corpus.bodies()[["article_id", "outlet", "body"]].merge(
+    bodies = corpus_bodies(corpus)[["article_id", "outlet", "body"]].merge(
         dates[["article_id", "effective_date", "date_source"]], on="article_id", how="left"
     )
-    texts = bodies["body"].fillna("").astype(str).tolist()
     isodates = [None if pd.isna(d) else d.date().isoformat() for d in bodies["effective_date"]]
-    frames = _body_frames(texts, isodates, corpus.cache, progress)
+    frames = step_frames(corpus, ["timexes"], dates=isodates, progress=progress, description="Timexes")
+    frames = frames["timexes"]
     meta = ["article_id", "outlet", "effective_date", "date_source"]
     columns = [*meta, *COLUMNS, "text_start", "text_end", *EVENT_COLUMNS]
     keep = [position for position, frame in enumerate(frames) if len(frame)]
@@ -481,7 +155,7 @@ def corpus_timexes(
     for column in ("article_id", "outlet", "effective_date", "date_source"):
         found[column] = bodies[column].to_numpy()[positions]
     text_start, text_end = _loaded_offsets(
-        corpus.boilerplate().lines,
+        strip_corpus(corpus).lines,
         bodies["article_id"],
         positions,
         found["start"].to_numpy(np.int64),
@@ -593,7 +267,7 @@ def event_keys(mentions: pd.DataFrame) -> pd.Series:
         (subject != "")
         & (verb != "")
         & (obj != "")
-        & ~subject.isin(_PRONOUNS)
+        & ~subject.isin(PRONOUNS)
         & mentions["named_subject"].fillna(False).astype(bool)
         & ~verb.isin(REPORTING_VERBS)
         & ~mentions["nominal"].fillna(False).astype(bool)
@@ -689,84 +363,13 @@ def timeline(
 # --- tables and chart for the notebook ------------------------------------------------------------
 
 
-def date_comparison(dates: pd.DataFrame) -> pd.DataFrame:
-    """Per article: given and inferred date, whether they agree, and the date used (sorted by article)."""
-    table = dates.assign(outlet=outlet_labels(dates))
-    both = table["given"].notna() & table["inferred"].notna()
-    agrees = pd.Series(pd.NA, index=table.index, dtype="boolean")
-    agrees[both] = (table.loc[both, "given"] == table.loc[both, "inferred"]).to_numpy()
-    table = table.assign(agrees=agrees)
-    for column in ("given", "inferred", "effective_date"):
-        table[column] = table[column].dt.date
-    columns = ["article_id", "outlet", "given", "inferred", "inferred_source", "confidence", "agrees",
-               "effective_date", "date_source"]  # fmt: skip
-    return table[columns].sort_values("article_id", ignore_index=True)
 
 
-def date_finding(dates: pd.DataFrame) -> str:
-    """One sentence: how many dates come from the manifest, from inference, or are unknown."""
-    counts = dates["date_source"].value_counts()
-    both = dates["given"].notna() & dates["inferred"].notna()
-    agree = int((dates.loc[both, "given"] == dates.loc[both, "inferred"]).sum())
-    checked = (
-        f"; where both exist, inference agrees with the manifest for {agree} of {int(both.sum())}"
-        if both.any()
-        else ""
-    )
-    return (
-        f"Of {len(dates)} articles, {counts.get('manifest', 0)} take their date from the manifest, "
-        f"{counts.get('inferred', 0)} from inference and {counts.get('unknown', 0)} have none{checked}."
-    )
 
 
-def timex_summary(timexes: pd.DataFrame, dates: pd.DataFrame) -> pd.DataFrame:
-    """Per article: its effective date and source, temporal expressions found, and how many are dated."""
-    known = {v: value_period(v) is not None for v in timexes["value"].unique()}
-    dated = timexes["type"].isin(["DATE", "TIME"]) & timexes["value"].map(known).fillna(False).astype(bool)
-    counts = (
-        timexes.assign(dated=dated)
-        .groupby("article_id")
-        .agg(n_timexes=("value", "size"), n_dated=("dated", "sum"))
-        .reset_index()
-    )
-    table = dates[["article_id", "outlet", "effective_date", "date_source"]].merge(
-        counts, on="article_id", how="left"
-    )
-    table = table.assign(outlet=outlet_labels(table), effective_date=table["effective_date"].dt.date)
-    for column in ("n_timexes", "n_dated"):
-        table[column] = table[column].fillna(0).astype("int64")
-    return table.sort_values("article_id", ignore_index=True)
 
 
-def timeline_table(events: pd.DataFrame) -> pd.DataFrame:
-    """The rows behind the chart: date, outlet label, article, timex, value, event and the sentence."""
-    table = events.assign(outlet=outlet_labels(events), date=events["date"].dt.date)
-    columns = ["date", "outlet", "article_id", "timex", "value", "granularity", "event", "conflict",
-               "conflict_with", "sentence"]  # fmt: skip
-    return table[columns].reset_index(drop=True)
 
 
-def conflict_table(events: pd.DataFrame) -> pd.DataFrame:
-    """Flagged mentions only, grouped by event: who dated it when, and in which sentence."""
-    flagged = events[events["conflict"].astype(bool)]
-    table = flagged.assign(outlet=outlet_labels(flagged), date=flagged["date"].dt.date)
-    columns = ["event_key", "date", "value", "outlet", "article_id", "conflict_with", "sentence"]
-    return table[columns].sort_values(["event_key", "date", "article_id"], ignore_index=True)
 
 
-def timeline_finding(events: pd.DataFrame, dates: pd.DataFrame) -> str:
-    """One sentence: dated mentions, articles, date span, labelled events and conflicts."""
-    undated = int((dates["date_source"] == "unknown").sum())
-    note = (
-        f"; {undated} article(s) without an effective date contribute only absolute dates" if undated else ""
-    )
-    if events.empty:
-        return f"No dated event mentions were found{note}."
-    keyed = events["event_key"].dropna()
-    conflicts = events.loc[events["conflict"].astype(bool), "event_key"].nunique()
-    return (
-        f"{len(events)} dated mention(s) in {events['article_id'].nunique()} article(s), periods starting "
-        f"{events['date'].min():%Y-%m-%d} to {events['date'].max():%Y-%m-%d}; "
-        f"{int(events['event'].notna().sum())} have an event label, {keyed.nunique()} distinct "
-        f"comparable event(s), {conflicts} with conflicting dates{note}."
-    )

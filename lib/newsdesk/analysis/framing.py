@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -30,21 +29,20 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import IS_ALPHA
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc
 
-from newsdesk.core.cache import content_hash
+from newsdesk.analysis.quotes import corpus_quotes
 from newsdesk.extract.lexicons import (
     TermLexicon,
-    TermMatcher,
     read_affiliations,
     read_term_lexicon,
     read_verb_classes,
 )
-from newsdesk.metadata.outlets import infer_outlets
-from newsdesk.parsing.pipeline import doc_text
-from newsdesk.present.describe import outlet_labels
+from newsdesk.extract.run import step_frames
+from newsdesk.extract.tone import SENTENCE_COLUMNS
+from newsdesk.metadata.outlets import outlet_labels
+from newsdesk.metadata.resolve import resolve_outlets
+from newsdesk.stripping.corpus import corpus_bodies
 
 if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus
@@ -53,10 +51,6 @@ if TYPE_CHECKING:
 THIN_GROUP_ARTICLES = 3
 #: z-score beyond which a term counts as distinctive (two-sided 5% under the normal approximation).
 Z_DISTINCTIVE = 1.96
-#: Bump when the per-article framing frames change shape or meaning (stores re-annotate then too).
-FRAMING_CODE_VERSION = "3"
-ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE"})
-SENTENCE_COLUMNS = ["sentence_no", "start", "end", "text", "n_words", "tone", "entities"]
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -77,120 +71,34 @@ class FramingInputs:
     excluded_duplicates: pd.DataFrame
 
 
-@lru_cache(maxsize=1)
-def _tone_analyzer():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
-    return SentimentIntensityAnalyzer()
 
 
-def tone(text: str) -> float:
-    """VADER's compound score of ``text``, from -1 (most negative) to +1 (most positive)."""
-    return float(_tone_analyzer().polarity_scores(text)["compound"])
 
 
-def _entity_name(text: str) -> str:
-    text = re.sub(r"^(?:the|The)\s+", "", text.strip())
-    return re.sub(r"['’]s$", "", text).strip()
 
 
-def _full_names(doc: Doc) -> dict[str, str]:
-    """One-word person names that stand for exactly one full name in ``doc`` ("Wang" -> "Wang Yi")."""
-    full = {_entity_name(ent.text) for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
-    candidates: dict[str, set[str]] = {}
-    for name in full:
-        words = name.split()
-        for word in (words[0], words[-1]):
-            candidates.setdefault(word, set()).add(name)
-    return {word: next(iter(names)) for word, names in candidates.items() if len(names) == 1}
 
 
-def sentence_frame(doc: Doc) -> pd.DataFrame:
-    """Per sentence of ``doc``: offsets, text, word count, VADER tone and the named entities in it.
-
-    Entities are people, organisations and places; a one-word person name becomes the article's
-    full name for it where there is exactly one.
-    """
-    full_names = _full_names(doc)
-    sentences = list(doc.sents)
-    # Words per sentence from one pass over the tokens; each entity to the sentence that holds it
-    # whole (as ``Span.ents`` gives them).
-    alpha = np.concatenate([[0], np.cumsum(doc.to_array(IS_ALPHA), dtype=np.int64)])
-    starts = [sentence.start for sentence in sentences]
-    names_in: list[set[str]] = [set() for _ in sentences]
-    for ent in doc.ents:
-        if ent.label_ in ENTITY_LABELS:
-            position = bisect_right(starts, ent.start) - 1
-            if position >= 0 and ent.end <= sentences[position].end:
-                names_in[position].add(_entity_name(ent.text))
-    rows = []
-    doc_chars = doc_text(doc)
-    for number, sentence in enumerate(sentences):
-        text = doc_chars[sentence.start_char : sentence.end_char].strip()
-        if not text:
-            continue
-        n_words = int(alpha[sentence.end] - alpha[sentence.start])
-        entities = sorted({full_names.get(name, name) for name in names_in[number]} - {""})
-        rows.append((number, sentence.start_char, sentence.end_char, text, n_words, tone(text), entities))
-    return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
 
 
-@lru_cache(maxsize=1)
-def framing_fingerprint() -> str:
-    """Version of the per-article framing frames: code version, VADER's version and the spaCy pipeline."""
-    from importlib.metadata import version
-
-    from newsdesk.parsing.pipeline import pipeline_fingerprint
-
-    return f"framing-{FRAMING_CODE_VERSION}-vader{version('vaderSentiment')}-{pipeline_fingerprint()}"
 
 
-def sentences_namespace(fingerprint: str | None = None) -> str:
-    """Cache namespace of per-article sentence frames (default: this installation's version)."""
-    return f"framing-sentences/{fingerprint or framing_fingerprint()}"
 
 
-def terms_namespace(lexicon_fingerprint: str, fingerprint: str | None = None) -> str:
-    """Cache namespace of per-article lexicon matches: the framing version and the lexicon's hash."""
-    return f"framing-terms/{fingerprint or framing_fingerprint()}-{lexicon_fingerprint}"
 
 
-def article_frames(doc: Doc, matcher: TermMatcher) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The per-article framing frames of one parsed body: :func:`sentence_frame` and ``matcher(doc)``."""
-    return sentence_frame(doc), matcher(doc)
 
 
 def article_inputs(
     corpus: Corpus, lexicon: TermLexicon, *, progress: bool | None = None
 ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """Every article's sentence frame and lexicon matches, in ``corpus.bodies()`` order.
+    """Every article's sentence frame and lexicon matches, in ``corpus_bodies(corpus)`` order.
 
-    Both are read through ``corpus.cache`` by body hash (a store serves those it holds); the articles
-    missing either are parsed through the Doc cache once, and what was missing is computed and cached.
+    The steps ``framing_sentences`` and ``framing_terms`` (:func:`newsdesk.extract.run.step_frames`).
     """
-    from newsdesk.parsing.parse import parse_cached
-    from newsdesk.parsing.pipeline import nlp
-
-    bodies = corpus.bodies()["body"].tolist()
-    keys = [content_hash(body) for body in bodies]
-    cache = corpus.cache
-    namespaces = (sentences_namespace(), terms_namespace(lexicon.fingerprint))
-    found: list[list[pd.DataFrame | None]] = [
-        [cache.read_frame(namespace, key) for key in keys] for namespace in namespaces
-    ]
-    missing = [i for i in range(len(keys)) if any(frames[i] is None for frames in found)]
-    if missing:
-        matcher = TermMatcher(lexicon, nlp())
-        texts = [bodies[i] for i in missing]
-        docs = parse_cached(texts, cache=cache, progress=progress, description="Framing")
-        for index, doc in zip(missing, docs, strict=True):
-            computed = article_frames(doc, matcher)
-            for frames, namespace, frame in zip(found, namespaces, computed, strict=True):
-                if frames[index] is None:
-                    cache.write_frame(namespace, keys[index], frame)
-                    frames[index] = frame
-    sentences, matches = ([frame for frame in frames if frame is not None] for frames in found)
-    return sentences, matches
+    names = ["framing_sentences", "framing_terms"]
+    frames = step_frames(corpus, names, lexicon=lexicon, progress=progress, description="Framing")
+    return frames["framing_sentences"], frames["framing_terms"]
 
 
 def lexicon_dir_for(corpus: Corpus) -> Path:
@@ -209,13 +117,13 @@ def collect(
     """Articles with outlets and groups, sentences with tone, lexicon matches and quotes of ``corpus``.
 
     Lexicons come from ``lexicon_dir`` (default ``<corpus root>/lexicons``) over the packaged defaults;
-    ``quotes`` is ``corpus.quotes()`` when the caller already has it (it is computed otherwise).
+    ``quotes`` is ``corpus_quotes(corpus)`` when the caller already has it (it is computed otherwise).
     """
     lexicon_dir = Path(lexicon_dir) if lexicon_dir is not None else lexicon_dir_for(corpus)
     lexicon = read_term_lexicon(lexicon_dir)
-    stripping = corpus.boilerplate(progress=progress)
-    bodies = corpus.bodies()
-    outlets = infer_outlets(corpus.annotatable, stripping.lines)
+    corpus = resolve_outlets(corpus, progress=progress)  # no work when the corpus was opened resolved
+    bodies = corpus_bodies(corpus)
+    outlets = corpus.annotatable[["article_id", "outlet", "outlet_source", "outlet_evidence"]]
     sentences, matches = article_inputs(corpus, lexicon, progress=progress)
     articles = bodies[["article_id", "published_date", "title", "duplicate_of"]].merge(
         outlets, on="article_id", how="left"
@@ -226,7 +134,7 @@ def collect(
     ids = articles["article_id"].tolist()
     sentence_table = _stack(sentences, ids, SENTENCE_COLUMNS)
     match_table = _stack(matches, ids, list(matches[0].columns) if matches else [])
-    quotes = corpus.quotes(progress=progress) if quotes is None else quotes
+    quotes = corpus_quotes(corpus, progress=progress) if quotes is None else quotes
     keep = articles["duplicate_of"].isna() | include_duplicates
     excluded = articles.loc[~keep, ["article_id", "group", "duplicate_of"]].reset_index(drop=True)
     articles = articles[keep].reset_index(drop=True)

@@ -12,7 +12,6 @@ Over the corpus, and never stored in the per-article cache:
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -21,7 +20,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from newsdesk.stripping.corpus import to_original_spans
+from newsdesk.extract.run import step_frames
+from newsdesk.metadata.outlets import outlet_labels
+from newsdesk.stripping.corpus import corpus_bodies, strip_corpus, to_original_spans
 
 if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus
@@ -235,20 +236,8 @@ def quote_spread(quotes: pd.DataFrame) -> pd.DataFrame:
 
 # --- the corpus stage ------------------------------------------------------------------------------
 
-#: Bump when quote extraction changes its output; lexicon edits are picked up by their hash.
-QUOTES_CODE_VERSION = "1"
 
 
-def quotes_fingerprint() -> str:
-    """Cache version of per-article quotes: code version, lexicon contents and the spaCy pipeline."""
-    from newsdesk.extract.quotes import LEXICON_DIR
-    from newsdesk.parsing.pipeline import pipeline_fingerprint
-
-    digest = hashlib.sha256()
-    for path in sorted(LEXICON_DIR.glob("*")):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return f"quotes-{QUOTES_CODE_VERSION}-{digest.hexdigest()[:12]}-{pipeline_fingerprint()}"
 
 
 def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFrame:
@@ -259,12 +248,10 @@ def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFra
     ``text_end`` (the same offsets in the article's loaded text), ``speaker_canonical``,
     ``quote_id`` and ``relation``.
     """
-    from newsdesk.extract.quotes import COLUMNS, quotes_from_doc
+    from newsdesk.extract.quotes import COLUMNS
 
-    bodies = corpus.bodies()
-    frames = corpus.body_frames(
-        quotes_from_doc, namespace=f"quotes/{quotes_fingerprint()}", progress=progress, description="Quotes"
-    )
+    bodies = corpus_bodies(corpus)
+    frames = step_frames(corpus, ["quotes"], progress=progress, description="Quotes")["quotes"]
     meta = ["article_id", "outlet", "published", "published_date"]
     keep = [position for position, frame in enumerate(frames) if len(frame)]
     if not keep:
@@ -276,7 +263,7 @@ def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFra
         quotes[column] = bodies[column].array.take(positions)
     quotes["published_date"] = quotes["published_date"].astype("datetime64[ns]")
     quotes["text_start"], quotes["text_end"] = to_original_spans(
-        corpus.boilerplate().lines,
+        strip_corpus(corpus).lines,
         quotes["article_id"].to_numpy(),
         quotes["start"].to_numpy(np.int64),
         quotes["end"].to_numpy(np.int64),
@@ -284,3 +271,20 @@ def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFra
     quotes = quotes[[*meta, *COLUMNS, "text_start", "text_end"]]
     quotes["speaker_canonical"] = canonical_speakers(quotes["speaker"], read_aliases(corpus.root))
     return cluster_quotes(quotes)
+
+
+def corpus_quoted_terms(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFrame:
+    """Scare quotes and quoted terms per article (no speaker), with their sentence (step ``terms``)."""
+    from newsdesk.extract.quotes import TERM_COLUMNS
+
+    bodies = corpus_bodies(corpus)
+    frames = step_frames(corpus, ["terms"], progress=progress, description="Quoted terms")["terms"]
+    parts = [
+        frame.assign(article_id=article_id, outlet=outlet)
+        for article_id, outlet, frame in zip(bodies["article_id"], bodies["outlet"], frames, strict=True)
+        if len(frame)
+    ]
+    if not parts:
+        return pd.DataFrame(columns=["outlet", "article_id", *TERM_COLUMNS])
+    terms = pd.concat(parts, ignore_index=True)
+    return terms.assign(outlet=outlet_labels(terms))[["outlet", "article_id", *TERM_COLUMNS]]

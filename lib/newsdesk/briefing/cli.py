@@ -57,7 +57,7 @@ def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
         help="with --since/--until: keep (default) or drop articles without a publication date",
     )
     briefing.add_argument(
-        "--notebooks", default=None, help="notebook folder (default: the project's notebooks/)"
+        "--notebooks", default=None, help="notebook folder (default: the notebooks that come with newsdesk)"
     )
     briefing.set_defaults(run=run_briefing_command)
 

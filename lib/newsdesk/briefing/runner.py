@@ -41,7 +41,18 @@ class BriefingError(RuntimeError):
 
 
 def default_notebooks_dir() -> Path:
-    """The project's ``notebooks/`` folder (next to ``lib/``)."""
+    """The numbered notebooks that come with newsdesk: the package data folder ``newsdesk/notebooks/``.
+
+    A wheel carries the repository's ``notebooks/`` folder there (``pyproject.toml`` maps it). An
+    editable install (``pip install -e``) or a checkout imports newsdesk from ``lib/``, which has no such
+    folder: setuptools' editable finder cannot import a folder without ``__init__.py`` mapped outside
+    ``lib/``. There the notebooks are the repository's ``notebooks/``, next to ``lib/``.
+    """
+    from importlib.resources import files
+
+    packaged = files("newsdesk") / "notebooks"
+    if isinstance(packaged, Path) and packaged.is_dir():  # an installed wheel
+        return packaged
     return Path(__file__).resolve().parents[3] / "notebooks"
 
 
@@ -130,8 +141,7 @@ def preview_selection(
 ) -> str:
     """Open the corpus (the store when given, else ``data_dir``) once and apply the selection, so that a
     bad one fails before any notebook runs."""
-    from newsdesk.ingest.corpus import open_corpus
-    from newsdesk.store.tables import StoreError
+    from newsdesk.store.tables import StoreError, open_corpus
 
     try:
         corpus = open_corpus(data_dir, store).select(

@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from newsdesk.core.cache import PACKAGED_LEXICONS
+from newsdesk.extract.registry import schema
 from newsdesk.parsing.pipeline import doc_text
 
 PACKAGED_DIR = PACKAGED_LEXICONS
@@ -35,7 +36,10 @@ TERM_FILES = ("framing_terms.yaml", "hedges.yaml")
 VERBS_FILE = "attribution_verbs.yaml"
 AFFILIATIONS_FILE = "affiliations.csv"
 AFFILIATION_FIELDS = ("name", "role", "any")
-MATCH_COLUMNS = ["question", "term", "text", "start", "end", "sentence_start", "sentence_end"]
+MATCH_SCHEMA = schema(
+    question="str", term="str", text="str", start="int", end="int", sentence_start="int", sentence_end="int"
+)
+MATCH_COLUMNS = MATCH_SCHEMA.names
 
 
 class LexiconError(ValueError):

@@ -23,8 +23,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from newsdesk.core.cache import source_digest
 from newsdesk.extract import timex_grammar as g
 from newsdesk.extract import timexes as temporal
 
@@ -254,3 +256,19 @@ def _parse(text: str) -> Doc | None:
         return parse(text)
     except Exception:  # without a parse, tense falls back to cue words
         return None
+
+
+#: Bump when the inference changes what it stores per article.
+PUBDATE_CODE_VERSION = "1"
+
+
+@lru_cache(maxsize=1)
+def pubdate_fingerprint() -> str:
+    """Cache version of inferred publication dates: code of the inference, stripper and pipeline."""
+    from newsdesk.parsing.pipeline import pipeline_fingerprint
+    from newsdesk.stripping.corpus import strip_fingerprint
+
+    code = source_digest(
+        "newsdesk.extract.pubdate", "newsdesk.extract.timexes", "newsdesk.extract.timex_grammar"
+    )
+    return f"pubdate-{PUBDATE_CODE_VERSION}-{code}-{strip_fingerprint()}-{pipeline_fingerprint()}"

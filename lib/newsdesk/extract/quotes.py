@@ -19,6 +19,7 @@ are resolved within the article by :mod:`newsdesk.extract.speakers`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -30,6 +31,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.core.cache import PACKAGED_LEXICONS
+from newsdesk.extract.registry import Step, StepInputs, register, schema
 from newsdesk.extract.speakers import Resolved, SpeakerResolver, role_lexicon
 from newsdesk.parsing.parse import parse
 from newsdesk.parsing.pipeline import doc_text
@@ -38,27 +40,29 @@ LEXICON_DIR = PACKAGED_LEXICONS
 CUES_FILE = LEXICON_DIR / "attribution_cues.yaml"
 
 #: Columns of ``quotes``; the evaluation kit relies on the first eight.
-COLUMNS = [
-    "kind",
-    "start",
-    "end",
-    "text",
-    "speaker",
-    "speaker_start",
-    "speaker_end",
-    "cue",
-    "cue_start",
-    "cue_end",
-    "speaker_role",
-    "speaker_org",
-    "speaker_mention",
-    "sentence_start",
-    "sentence_end",
-    "unbalanced",
-    "continued",
-]
+SCHEMA = schema(
+    kind="str",
+    start="int",
+    end="int",
+    text="str",
+    speaker="str",
+    speaker_start="int?",
+    speaker_end="int?",
+    cue="str",
+    cue_start="int?",
+    cue_end="int?",
+    speaker_role="str",
+    speaker_org="str",
+    speaker_mention="str",
+    sentence_start="int",
+    sentence_end="int",
+    unbalanced="bool",
+    continued="bool",
+)
+COLUMNS = SCHEMA.names
 #: Columns of ``quoted_terms``.
-TERM_COLUMNS = ["start", "end", "text", "sentence", "unbalanced"]
+TERM_SCHEMA = schema(start="int", end="int", text="str", sentence="str", unbalanced="bool")
+TERM_COLUMNS = TERM_SCHEMA.names
 KINDS = ("direct", "partial", "indirect")
 #: A quoted stretch of at most this many words with no cue of its own is a quoted term.
 TERM_MAX_WORDS = 4
@@ -1050,3 +1054,31 @@ def quoted_terms_from_doc(doc: Doc, quotes: pd.DataFrame | None = None) -> pd.Da
 def quoted_terms(text: str) -> pd.DataFrame:
     """Scare quotes and quoted terms in ``text``; see :func:`quoted_terms_from_doc`."""
     return quoted_terms_from_doc(parse(text))
+
+
+def quotes_fingerprint() -> str:
+    """Cache version of per-article quotes: code version, lexicon contents and the spaCy pipeline."""
+    from newsdesk.extract.quotes import LEXICON_DIR
+    from newsdesk.parsing.pipeline import pipeline_fingerprint
+
+    digest = hashlib.sha256()
+    for path in sorted(LEXICON_DIR.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return f"quotes-{QUOTES_CODE_VERSION}-{digest.hexdigest()[:12]}-{pipeline_fingerprint()}"
+
+
+#: Bump when quote extraction changes its output; lexicon edits are picked up by their hash.
+QUOTES_CODE_VERSION = "1"
+
+
+def _quotes_step(doc: Doc, inputs: StepInputs) -> pd.DataFrame:
+    return quotes_from_doc(doc)
+
+
+def _terms_step(doc: Doc, inputs: StepInputs) -> pd.DataFrame:
+    return quoted_terms_from_doc(doc, inputs.frames.get("quotes"))
+
+
+register(Step("quotes", _quotes_step, SCHEMA, version=quotes_fingerprint))
+register(Step("terms", _terms_step, TERM_SCHEMA, version=quotes_fingerprint, after=("quotes",)))

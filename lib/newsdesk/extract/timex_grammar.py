@@ -289,7 +289,7 @@ RULES: tuple[tuple[str, re.Pattern[str], int], ...] = tuple(
 _MONTH_STEMS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 #: Rules that can only match where one of these lower-case strings occurs: a paragraph without any
 #: of them skips the rule (a substring test is far cheaper than scanning with the rule). Each rule's
-#: strings must cover every match it can make: ``tests/test_timex_grammar_gates.py`` checks it.
+#: strings must cover every match it can make: ``tests/extract/test_timex_grammar.py`` checks it.
 GATES: dict[str, tuple[str, ...]] = {
     "iso": tuple("0123456789"),
     "numeric": ("/", ".", "-"),

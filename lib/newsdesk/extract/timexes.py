@@ -30,13 +30,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.extract import timex_grammar as g
+from newsdesk.extract.registry import schema
 
 if TYPE_CHECKING:
     import pandas as pd
     from spacy.tokens import Doc, Token
 
 #: Columns of the frame :func:`timexes` returns.
-COLUMNS: tuple[str, ...] = ("start", "end", "text", "type", "value", "granularity", "anchor", "mod", "rule")
+SCHEMA = schema(
+    start="int", end="int", text="str", type="str", value="str", granularity="str", anchor="str", mod="str",
+    rule="str",
+)
+COLUMNS: tuple[str, ...] = tuple(SCHEMA.names)
 DATE_ORDERS = ("MDY", "DMY", "YMD")
 #: Granularity order, finest first (used to decide what a shift can keep).
 _GRAIN = {"time": 0, "day": 1, "week": 2, "month": 3, "quarter": 4, "year": 5, "decade": 6, "century": 7}

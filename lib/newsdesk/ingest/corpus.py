@@ -6,13 +6,14 @@ what was repaired), or in both. Nothing is dropped silently.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import copy
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
-from spacy.tokens import Doc
 from tqdm import tqdm
 
 from newsdesk.core.cache import DiskCache, content_hash
@@ -21,8 +22,6 @@ from newsdesk.ingest.manifest import MANIFEST_NAME, ManifestRow, parse_published
 from newsdesk.ingest.problems import CorpusError, Problem, problems_frame
 from newsdesk.ingest.selection import Selection, select_articles
 from newsdesk.ingest.textfile import MAX_BYTES, read_article_file
-from newsdesk.parsing.parse import frames_from_docs, parse_cached
-from newsdesk.stripping.corpus import CorpusStripping, SiteSettings, strip_corpus
 
 ARTICLE_COLUMNS = [
     "article_id",
@@ -56,7 +55,7 @@ class Corpus:
     cache: DiskCache = field(default_factory=DiskCache)
     #: How this corpus was chosen from a larger one (``select``); None when loaded whole.
     selection: Selection | None = None
-    _stripping: dict[SiteSettings, CorpusStripping] = field(default_factory=dict, init=False, repr=False)
+    _memo: dict[Hashable, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -94,120 +93,31 @@ class Corpus:
         """Articles that are parsed: everything except those in another language."""
         return self.articles[self.articles["status"] != "not-english"]
 
-    def boilerplate(
-        self, settings: SiteSettings | None = None, *, progress: bool | None = None
-    ) -> CorpusStripping:
-        """Boilerplate stripping of every annotatable article, with the corpus-level passes.
+    def stored(self, name: str, **params: Any) -> Any | None:
+        """A corpus-level result this corpus already holds (``name`` and its parameters), else None.
 
-        Per-article decisions come from the cache; near-duplicates and lines repeated across a site
-        are recomputed over the corpus (once per settings, then kept on this object).
+        A loaded corpus holds none; a store (:class:`newsdesk.store.tables.Store`) answers what it
+        was annotated with (``"stripping"`` for its settings, ``"overview"``). Stage functions ask
+        here before computing.
         """
-        settings = settings or SiteSettings()
-        if settings not in self._stripping:
-            self._stripping[settings] = strip_corpus(
-                self.annotatable, self.cache, settings, progress=progress
-            )
-        return self._stripping[settings]
+        return None
 
-    def bodies(self) -> pd.DataFrame:
-        """One row per annotatable article: outlet, date, title, stripped body, duplicate_of."""
-        return self.annotatable[["article_id", "outlet", "published", "published_date"]].merge(
-            self.boilerplate().bodies, on="article_id", how="left"
-        )
+    def with_articles(self, articles: pd.DataFrame, *, keep_results: bool) -> Corpus:
+        """A copy of this corpus with ``articles`` replaced (the same articles, more or other metadata).
 
-    def body_frames(
-        self,
-        compute: Callable[[Doc], pd.DataFrame],
-        *,
-        namespace: str,
-        progress: bool | None = None,
-        description: str = "Annotating",
-    ) -> list[pd.DataFrame]:
-        """``compute(doc)`` for each article's parsed body, in ``bodies()`` order, cached by body hash.
-
-        ``namespace`` names the computation and its version: results are reused only within it.
+        ``keep_results`` keeps the corpus-level results computed so far (:meth:`memo`); pass False when
+        the change can alter them (an outlet decides which articles' lines are compared as one site's).
         """
-        bodies = self.bodies()["body"].tolist()
-        return frames_from_docs(
-            bodies,
-            [content_hash(body) for body in bodies],
-            compute,
-            namespace=namespace,
-            cache=self.cache,
-            progress=progress,
-            description=description,
-        )
+        other = copy.copy(self)
+        other.articles = articles.reset_index(drop=True)
+        other._memo = dict(self._memo) if keep_results else {}
+        return other
 
-    def quotes(self, *, progress: bool | None = None) -> pd.DataFrame:
-        """Every quote in the stripped bodies, with canonical speakers and cross-article quote ids."""
-        from newsdesk.analysis.quotes import corpus_quotes
-
-        return corpus_quotes(self, progress=progress)
-
-    def publication_dates(self, *, infer: str = "missing", progress: bool | None = None) -> pd.DataFrame:
-        """One row per annotatable article: manifest date, inferred date, effective date and its source."""
-        from newsdesk.analysis.chronology import publication_dates
-
-        return publication_dates(self, infer=infer, progress=progress)
-
-    def timexes(self, *, progress: bool | None = None) -> pd.DataFrame:
-        """Every temporal expression in the stripped bodies, resolved against each effective date."""
-        from newsdesk.analysis.chronology import corpus_timexes
-
-        return corpus_timexes(self, progress=progress)
-
-    def timeline(self, *, max_gap_days: int | None = None, progress: bool | None = None) -> pd.DataFrame:
-        """One row per dated event mention, sorted by date, with conflicting dates flagged."""
-        from newsdesk.analysis.chronology import MAX_GAP_DAYS, timeline
-
-        gap = MAX_GAP_DAYS if max_gap_days is None else max_gap_days
-        return timeline(self, max_gap_days=gap, progress=progress)
-
-    def docs(
-        self,
-        *,
-        source: str = "body",
-        progress: bool | None = None,
-        batch_size: int = 16,
-        n_process: int = 1,
-    ) -> Iterator[Doc]:
-        """Stream a parsed spaCy Doc per annotatable article, in corpus order, through the cache.
-
-        ``source="body"`` (the default) parses the stripped body; ``"text"`` the whole loaded text.
-        Each Doc carries ``doc._.newsdesk_article_id``, ``newsdesk_outlet`` and ``newsdesk_published``.
-        """
-        if source not in ("body", "text"):
-            raise ValueError(f"source must be 'body' or 'text', not {source!r}")
-        rows = self.annotatable
-        texts = self.bodies()["body"].tolist() if source == "body" else rows["text"].tolist()
-        docs = parse_cached(
-            texts, cache=self.cache, batch_size=batch_size, n_process=n_process, progress=progress
-        )
-        for doc, article_id, outlet, published in zip(
-            docs, rows["article_id"], rows["outlet"], rows["published"], strict=True
-        ):
-            doc._.newsdesk_article_id = article_id
-            doc._.newsdesk_outlet = None if pd.isna(outlet) else outlet
-            doc._.newsdesk_published = None if pd.isna(published) else published
-            yield doc
-
-    def overview(self, *, progress: bool | None = None) -> pd.DataFrame:
-        """Per article: outlet, date, characters of the loaded text; tokens, sentences, entities of its body.
-
-        The counts come from the parsed stripped bodies, which every later stage reuses from the cache.
-        """
-        counts = pd.DataFrame(
-            [
-                (doc._.newsdesk_article_id, len(doc), sum(1 for _ in doc.sents), len(doc.ents))
-                for doc in self.docs(progress=progress)
-            ],
-            columns=["article_id", "n_tokens", "n_sentences", "n_entities"],
-        )
-        columns = ["article_id", "outlet", "published", "n_chars", "status"]
-        table = self.articles[columns].merge(counts, on="article_id", how="left")
-        for column in ("n_tokens", "n_sentences", "n_entities"):
-            table[column] = table[column].astype("Int64")
-        return table[[*columns[:-1], "n_tokens", "n_sentences", "n_entities", "status"]]
+    def memo(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per corpus and ``key`` (a stage's corpus-level result), then kept here."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 def _display_name(path: Path, root: Path) -> str:
@@ -308,39 +218,6 @@ def load_corpus(
     )
 
 
-def open_corpus(
-    data_dir: str | Path | None = None,
-    store: str | Path | None = None,
-    *,
-    cache_dir: str | Path | None = None,
-) -> Corpus:
-    """The corpus a notebook or a briefing works on: the store when one is given, else the folder.
-
-    ``store`` is a folder written by ``newsdesk annotate``, opened with :func:`newsdesk.open_store`
-    (a :class:`~newsdesk.store.tables.Store`, which is a Corpus); ``data_dir`` is a corpus folder or manifest,
-    loaded with :func:`load_corpus`. With both, the store is used and ``data_dir`` is not read, so a
-    notebook keeps its default ``data_dir`` beside a ``store`` parameter. None or an empty string
-    counts as not given.
-
-    Raises:
-        ValueError: when neither is given.
-        StoreError: when ``store`` does not exist or holds no complete snapshot.
-        CorpusError: when ``data_dir`` does not exist or its manifest is unusable.
-    """
-    if store:
-        from newsdesk.store.tables import StoreError, open_store
-
-        path = Path(store).expanduser()
-        if not path.exists():
-            raise StoreError(
-                f"store {path} does not exist; write it with `newsdesk annotate --data DIR --store {path}`"
-            )
-        return open_store(path, cache_dir=cache_dir)
-    if not data_dir:
-        raise ValueError(
-            "open_corpus needs data_dir (a corpus folder) or store (a store written by `newsdesk annotate`)"
-        )
-    return load_corpus(data_dir, cache_dir=cache_dir)
 
 
 def _unique_id(file_path: Path, name: str, used_ids: set[str]) -> str:

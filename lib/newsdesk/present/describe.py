@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
+
+from newsdesk.parsing.parse import corpus_docs
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.corpus import Corpus
 
 #: Label used in tables for articles whose outlet the manifest does not state.
 UNSTATED = "(not stated)"
@@ -48,7 +55,23 @@ def corpus_finding(articles: pd.DataFrame, problems: pd.DataFrame) -> str:
     )
 
 
-def outlet_labels(frame: pd.DataFrame, *, outlet: str = "outlet", article: str = "article_id") -> pd.Series:
-    """The outlet of each row, or "(unknown: <article id>)": unknown outlets are never pooled."""
-    unknown = "(unknown: " + frame[article].astype(str) + ")"
-    return frame[outlet].where(frame[outlet].notna() & (frame[outlet].astype(str) != ""), unknown)
+def corpus_overview(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFrame:
+    """Per article: outlet, date, characters of the loaded text; tokens, sentences, entities of its body.
+
+    The counts come from the parsed stripped bodies, which every later stage reuses from the cache (a
+    store gives the counts it holds).
+    """
+    counts = corpus.stored("overview")
+    if counts is None:
+        counts = pd.DataFrame(
+            [
+                (doc._.newsdesk_article_id, len(doc), sum(1 for _ in doc.sents), len(doc.ents))
+                for doc in corpus_docs(corpus, progress=progress)
+            ],
+            columns=["article_id", "n_tokens", "n_sentences", "n_entities"],
+        )
+    columns = ["article_id", "outlet", "published", "n_chars", "status"]
+    table = corpus.articles[columns].merge(counts, on="article_id", how="left")
+    for column in ("n_tokens", "n_sentences", "n_entities"):
+        table[column] = table[column].astype("Int64")
+    return table[[*columns[:-1], "n_tokens", "n_sentences", "n_entities", "status"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from newsdesk.present.describe import outlet_labels
+from newsdesk.metadata.outlets import outlet_labels
 from newsdesk.present.quotes import UNRESOLVED
 
 KEY_QUOTE_KINDS = ("direct", "partial")

@@ -1,4 +1,4 @@
-"""Tables and findings for the quotes notebook, computed from ``corpus.quotes()``."""
+"""Tables and findings for the quotes notebook, computed from ``corpus_quotes(corpus)``."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from newsdesk.analysis.quotes import quote_spread, quotes_fingerprint
-from newsdesk.present.describe import outlet_labels
+from newsdesk.analysis.quotes import quote_spread
+from newsdesk.metadata.outlets import outlet_labels
 
 if TYPE_CHECKING:
-    from newsdesk.ingest.corpus import Corpus
+    pass
 
 UNRESOLVED = "(unresolved)"
 KINDS = ("direct", "partial", "indirect")
@@ -62,28 +62,6 @@ def shared_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
     """Quotes found in more than one article, with where they first appeared."""
     spread = quote_spread(quotes)
     return spread.assign(first_outlet=outlet_labels(spread, outlet="first_outlet", article="first_article"))
-
-
-def quoted_terms(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFrame:
-    """Scare quotes and quoted terms per article (no speaker), with their sentence."""
-    from newsdesk.extract.quotes import TERM_COLUMNS, quoted_terms_from_doc
-
-    bodies = corpus.bodies()
-    frames = corpus.body_frames(
-        quoted_terms_from_doc,
-        namespace=f"terms/{quotes_fingerprint()}",
-        progress=progress,
-        description="Quoted terms",
-    )
-    parts = [
-        frame.assign(article_id=article_id, outlet=outlet)
-        for article_id, outlet, frame in zip(bodies["article_id"], bodies["outlet"], frames, strict=True)
-        if len(frame)
-    ]
-    if not parts:
-        return pd.DataFrame(columns=["outlet", "article_id", *TERM_COLUMNS])
-    terms = pd.concat(parts, ignore_index=True)
-    return terms.assign(outlet=outlet_labels(terms))[["outlet", "article_id", *TERM_COLUMNS]]
 
 
 def quote_finding(quotes: pd.DataFrame) -> str:

@@ -2,7 +2,7 @@
 
 A run (the *driver*):
 
-1. loads the corpus and strips it (:func:`newsdesk.load_corpus`, ``corpus.boilerplate()``: the
+1. loads the corpus and strips it (:func:`newsdesk.load_corpus`, ``strip_corpus(corpus)``: the
    article-level decisions come from the disk cache, then the corpus-level passes find near-duplicate
    articles and lines repeated across a site). These passes run first, over the whole corpus, because
    the body that every later step parses depends on them; their small result tables go into the
@@ -32,7 +32,6 @@ scheduler at ``scheduler``), at most two tasks per worker in flight so the drive
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -49,10 +48,13 @@ from tqdm import tqdm
 
 from newsdesk.core.cache import content_hash
 from newsdesk.extract.lexicons import TermLexicon, TermMatcher, read_term_lexicon
+from newsdesk.extract.registry import StepInputs
+from newsdesk.extract.steps import all_steps
+from newsdesk.metadata.resolve import resolve_outlets
 from newsdesk.store.tables import (
-    FORMAT_VERSION,
     REPEATED_REASON,
     committed_batches,
+    lexicon_steps,
     read_part,
     remove_uncommitted,
     vacuum,
@@ -60,7 +62,8 @@ from newsdesk.store.tables import (
     write_snapshot,
     writer_lock,
 )
-from newsdesk.stripping.corpus import SiteSettings
+from newsdesk.store.versions import FORMAT_VERSION, current_versions, digest, version_key
+from newsdesk.stripping.corpus import SiteSettings, strip_corpus
 
 logger = logging.getLogger(__name__)
 
@@ -79,34 +82,6 @@ PROGRESS_MIN_ITEMS = 20
 
 class AnnotateError(RuntimeError):
     """A run that cannot start (bad arguments, workers of another version)."""
-
-
-def current_versions() -> dict[str, str]:
-    """The version of every step whose output the store holds (the keys of the disk cache too)."""
-    from newsdesk.analysis.chronology import pubdate_fingerprint, timex_fingerprint
-    from newsdesk.analysis.framing import framing_fingerprint
-    from newsdesk.analysis.quotes import quotes_fingerprint
-    from newsdesk.parsing.pipeline import pipeline_fingerprint
-    from newsdesk.stripping.corpus import strip_fingerprint
-
-    return {
-        "format": FORMAT_VERSION,
-        "pipeline": pipeline_fingerprint(),
-        "strip": strip_fingerprint(),
-        "quotes": quotes_fingerprint(),
-        "timexes": timex_fingerprint(),
-        "pubdate": pubdate_fingerprint(),
-        "framing": framing_fingerprint(),
-    }
-
-
-def _digest(*parts: object) -> str:
-    return hashlib.sha256(json.dumps(parts, default=str, separators=(",", ":")).encode()).hexdigest()[:32]
-
-
-def version_key(versions: dict[str, str]) -> str:
-    """One key for all the versions."""
-    return _digest(sorted(versions.items()))
 
 
 # --- what a task gets and does ----------------------------------------------------------------------------
@@ -226,9 +201,10 @@ class _Batch:
     """Everything one task computes, table by table."""
 
     def __init__(self, matcher: TermMatcher | None = None) -> None:
-        tables = ("sentences", "entities", "quotes", "terms", "timexes", "framing_sentences")
-        self.rows = {name: _Rows() for name in tables}
-        self.rows["framing_terms"] = _Rows(key="match_unit")
+        self.rows = {
+            step.name: _Rows(spans=step.spans, key="match_unit" if step.needs_lexicon else "unit")
+            for step in all_steps()
+        }
         self.matcher = matcher
         self.lines: list[dict[str, np.ndarray]] = []
         self.articles: list[dict[str, Any]] = []
@@ -274,16 +250,9 @@ class _Batch:
     def _parsed(self, item: Item, doc: Any, date: str | None) -> dict[str, Any]:
         from spacy.tokens import DocBin
 
-        from newsdesk.analysis.chronology import events_from_doc
-        from newsdesk.analysis.framing import sentence_frame as framing_sentences
-        from newsdesk.extract.quotes import quoted_terms_from_doc, quotes_from_doc
-        from newsdesk.parsing.pipeline import doc_text
-
         assert item.body is not None and item.lines is not None
         body = item.body["body"]
         lines = item.lines
-        sentences = list(doc.sents)
-        text = doc_text(doc)
         self.tokens += len(doc)
         body_sha = content_hash(body)
         n_lines = len(lines["start"])
@@ -302,21 +271,11 @@ class _Batch:
                 "doc": DocBin(docs=[doc], store_user_data=False).to_bytes(),
             }
         )
-        sentence_frame = pd.DataFrame(
-            [(s.start_char, s.end_char, text[s.start_char : s.end_char], len(s)) for s in sentences],
-            columns=["start", "end", "text", "n_tokens"],
-        )
-        entity_frame = pd.DataFrame(
-            [(e.start_char, e.end_char, e.text, e.label_) for e in doc.ents],
-            columns=["start", "end", "text", "label"],
-        )
-        self.rows["sentences"].add(sentence_frame, item, lines)
-        self.rows["entities"].add(entity_frame, item, lines)
-        quotes = quotes_from_doc(doc)
-        self.rows["quotes"].add(quotes, item, lines)
-        self.rows["terms"].add(quoted_terms_from_doc(doc, quotes), item, lines)
-        self.rows["timexes"].add(events_from_doc(doc, date), item, lines)
-        self.rows["framing_sentences"].add(framing_sentences(doc), item, lines)
+        computed: dict[str, pd.DataFrame] = {}
+        for step in all_steps():
+            if not step.needs_lexicon:
+                computed[step.name] = step.compute(doc, StepInputs(date=date, frames=computed))
+                self.rows[step.name].add(computed[step.name], item, lines)
         if item.match_unit is not None:
             self._match(item, doc, lines)
         return {
@@ -327,17 +286,18 @@ class _Batch:
             "n_chars_lines": item.body["n_chars"],
             "n_chars_kept": item.body["n_chars_kept"],
             "n_tokens": len(doc),
-            "n_sentences": len(sentences),
+            "n_sentences": sum(1 for _ in doc.sents),
             "n_entities": len(doc.ents),
             "body_sha": body_sha,
-            "timex_key": content_hash(f"{body}\0{date or ''}"),
             "effective_date": date,
         }
 
     def _match(self, item: Item, doc: Any, lines: dict[str, np.ndarray]) -> None:
+        """The lexicon steps' rows of one article (on its fresh or its stored Doc)."""
         if self.matcher is None:
             raise AnnotateError("a batch asks for framing lexicon matches but carries no lexicon")
-        self.rows["framing_terms"].add(self.matcher(doc), item, lines)
+        for step in lexicon_steps():
+            self.rows[step.name].add(step.compute(doc, StepInputs(matcher=self.matcher)), item, lines)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         frames = {name: collected.frame() for name, collected in self.rows.items()}
@@ -465,7 +425,7 @@ class _Articles:
 
     def __init__(self, corpus: Any):
         self.cache = corpus.cache
-        stripping = corpus.boilerplate()
+        stripping = strip_corpus(corpus)
         lines = stripping.lines
         self.columns = {c: lines[c].to_numpy() for c in ("line_no", "start", "end", "kept", "score")}
         self.columns["text"] = lines["text"].to_numpy(dtype=object)
@@ -506,12 +466,12 @@ def _given(row: Any) -> str | None:
 
 def date_key(versions: dict[str, str], article_id: str, sha256: str) -> str:
     """The key of an article's inferred publication date: its text and the inference's version."""
-    return _digest(versions["pubdate"], article_id, sha256)
+    return digest(versions["pubdate"], article_id, sha256)
 
 
 def match_key(versions: dict[str, str], lexicon_fingerprint: str, unit: str) -> str:
-    """The key of an article's framing lexicon matches: its unit, the framing version, the lexicon."""
-    return _digest(versions["framing"], lexicon_fingerprint, unit)
+    """The key of an article's lexicon steps' rows: its unit, those steps' versions, the lexicon."""
+    return digest([versions[step.name] for step in lexicon_steps()], lexicon_fingerprint, unit)
 
 
 def plan(
@@ -551,7 +511,7 @@ def plan(
                 body["title"],
                 body["body"],
             ]
-        unit = _digest(version, row.article_id, row.sha256, row.status, given, signature)
+        unit = digest(version, row.article_id, row.sha256, row.status, given, signature)
         date_unit = date_key(versions, row.article_id, row.sha256) if english else None
         match_unit = match_key(versions, lexicon_fingerprint, unit) if english else None
         keys.append((row.article_id, unit, date_unit, match_unit))
@@ -566,7 +526,7 @@ def plan(
 
 def _batch(version: str, items: list[Item], lexicon: TermLexicon | None = None) -> Batch:
     """A batch named by a hash of its keys, so that a batch that is redone keeps its name."""
-    name = _digest(version, [(i.unit, i.date_unit, i.match_unit) for i in items])[:24]
+    name = digest(version, [(i.unit, i.date_unit, i.match_unit) for i in items])[:24]
     return Batch(name, version, items, lexicon)
 
 
@@ -692,22 +652,20 @@ WARM_UP_TEXT = (
 
 
 def warm_up() -> None:
-    """Run every step of a task once on :data:`WARM_UP_TEXT`, writing nothing.
+    """Run every registered step of a task once on :data:`WARM_UP_TEXT`, writing nothing.
 
     What a task needs is loaded then (the spaCy pipeline, quote and speaker lexicons, timex rules, the
     date inference, VADER's lexicon), so that a worker's first task runs at full speed.
     """
-    from newsdesk.analysis.chronology import events_from_doc
-    from newsdesk.analysis.framing import sentence_frame
-    from newsdesk.extract.quotes import quoted_terms_from_doc, quotes_from_doc
     from newsdesk.parsing.pipeline import nlp
 
     language = nlp()
     with language.memory_zone():
         doc = language(WARM_UP_TEXT)
-        quoted_terms_from_doc(doc, quotes_from_doc(doc))
-        events_from_doc(doc, "2025-03-03")
-        sentence_frame(doc)
+        computed: dict[str, pd.DataFrame] = {}
+        for step in all_steps():
+            if not step.needs_lexicon:
+                computed[step.name] = step.compute(doc, StepInputs(date="2025-03-03", frames=computed))
         _infer(WARM_UP_TEXT)
 
 
@@ -988,7 +946,9 @@ def annotate(
         )
         dated = runner.run(str(root), early, in_flight=len(early))
         settings = SiteSettings()
-        corpus.boilerplate(settings, progress=progress)
+        # Outlets (manifest, URL, the site's own chrome) decide which articles' lines are one site's.
+        corpus = resolve_outlets(corpus, progress=progress)
+        strip_corpus(corpus, settings, progress=progress)
         inferred: dict[str, tuple[str | None, str, float]] = {}
         for batch, outcome in dated:
             if isinstance(outcome, BaseException):  # its dates are inferred again with the annotation
@@ -1075,7 +1035,7 @@ def _finish(
         match_batch=keys["match_unit"].map(match_batch_of).to_numpy(),
     )
     index["date_unit"] = index["date_unit"].where(index["date_batch"].notna(), None)
-    stripping = corpus.boilerplate(settings)
+    stripping = strip_corpus(corpus, settings)
     meta = {
         "format": FORMAT_VERSION,
         "versions": versions,

@@ -37,7 +37,7 @@ Tables (each row carries ``article_id`` and ``unit``; ``row`` orders rows within
 
 :func:`open_store` returns a :class:`Store`, a :class:`~newsdesk.ingest.corpus.Corpus` whose per-article
 results come from these tables instead of parsing: every Corpus method and every function that takes a
-corpus (``chronology.corpus_timexes(store)``, ``quote_report.quoted_terms(store)`` ...) works on it and
+corpus (``chronology.corpus_timexes(store)``, ``quotes.corpus_quoted_terms(store)`` ...) works on it and
 gives the same frames, because they run the same code over the same per-article results. Reads take
 only the columns needed and only the rows of the current snapshot's units.
 """
@@ -64,14 +64,16 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from newsdesk.core.cache import DiskCache, write_atomic
-from newsdesk.ingest.corpus import Corpus
+from newsdesk.extract.registry import Step, arrow_frame
+from newsdesk.extract.steps import all_steps
+from newsdesk.ingest.corpus import Corpus, load_corpus
+from newsdesk.metadata.resolve import resolve_metadata
 from newsdesk.parsing.parse import DOC_SUFFIX
+from newsdesk.store.versions import FORMAT_VERSION
 from newsdesk.stripping.corpus import BODY_COLUMNS, LINE_COLUMNS, CorpusStripping, SiteSettings
 
 logger = logging.getLogger(__name__)
 
-#: Bump when the layout or a table's columns change: a store of another format is annotated afresh.
-FORMAT_VERSION = "2"
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
 REPEATED_REASON = "repeated-across-site"
@@ -83,66 +85,6 @@ _FLOAT = pa.float64()
 _KEYS = [("article_id", _STR), ("unit", _STR)]
 _SPAN = [("text_start", _INT), ("text_end", _INT)]
 
-#: Columns of each per-article result as :mod:`newsdesk` computes it (served back to the library).
-QUOTE_FIELDS = [
-    ("kind", _STR),
-    ("start", _INT),
-    ("end", _INT),
-    ("text", _STR),
-    ("speaker", _STR),
-    ("speaker_start", _INT),
-    ("speaker_end", _INT),
-    ("cue", _STR),
-    ("cue_start", _INT),
-    ("cue_end", _INT),
-    ("speaker_role", _STR),
-    ("speaker_org", _STR),
-    ("speaker_mention", _STR),
-    ("sentence_start", _INT),
-    ("sentence_end", _INT),
-    ("unbalanced", _BOOL),
-    ("continued", _BOOL),
-]
-TERM_FIELDS = [("start", _INT), ("end", _INT), ("text", _STR), ("sentence", _STR), ("unbalanced", _BOOL)]
-TIMEX_FIELDS = [
-    ("start", _INT),
-    ("end", _INT),
-    ("text", _STR),
-    ("type", _STR),
-    ("value", _STR),
-    ("granularity", _STR),
-    ("anchor", _STR),
-    ("mod", _STR),
-    ("rule", _STR),
-    ("sent_start", _INT),
-    ("sent_end", _INT),
-    ("sentence", _STR),
-    ("subject", _STR),
-    ("verb", _STR),
-    ("object", _STR),
-    ("negated", _BOOL),
-    ("nominal", _BOOL),
-    ("named_subject", _BOOL),
-    ("event", _STR),
-]
-FRAMING_SENTENCE_FIELDS = [
-    ("sentence_no", _INT),
-    ("start", _INT),
-    ("end", _INT),
-    ("text", _STR),
-    ("n_words", _INT),
-    ("tone", _FLOAT),
-    ("entities", pa.list_(_STR)),
-]
-FRAMING_TERM_FIELDS = [
-    ("question", _STR),
-    ("term", _STR),
-    ("text", _STR),
-    ("start", _INT),
-    ("end", _INT),
-    ("sentence_start", _INT),
-    ("sentence_end", _INT),
-]
 STRIP_FIELDS = [
     ("line_no", _INT),
     ("start", _INT),
@@ -153,7 +95,8 @@ STRIP_FIELDS = [
     ("score", _FLOAT),
 ]
 
-SCHEMAS: dict[str, pa.Schema] = {
+#: The tables every store has besides one table per registered step (:func:`table_schemas`).
+BASE_SCHEMAS: dict[str, pa.Schema] = {
     "articles": pa.schema(
         [
             *_KEYS,
@@ -170,24 +113,10 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("n_sentences", _INT),
             ("n_entities", _INT),
             ("body_sha", _STR),
-            ("timex_key", _STR),
             ("effective_date", _STR),
         ]
     ),
     "lines": pa.schema([*_KEYS, *STRIP_FIELDS, ("body_start", _INT), ("own_reason", _STR)]),
-    "sentences": pa.schema(
-        [*_KEYS, ("row", _INT), ("start", _INT), ("end", _INT), *_SPAN, ("text", _STR), ("n_tokens", _INT)]
-    ),
-    "entities": pa.schema(
-        [*_KEYS, ("row", _INT), ("start", _INT), ("end", _INT), *_SPAN, ("text", _STR), ("label", _STR)]
-    ),
-    "quotes": pa.schema([*_KEYS, ("row", _INT), *QUOTE_FIELDS, *_SPAN]),
-    "terms": pa.schema([*_KEYS, ("row", _INT), *TERM_FIELDS, *_SPAN]),
-    "timexes": pa.schema([*_KEYS, ("row", _INT), *TIMEX_FIELDS, *_SPAN]),
-    "framing_sentences": pa.schema([*_KEYS, ("row", _INT), *FRAMING_SENTENCE_FIELDS, *_SPAN]),
-    "framing_terms": pa.schema(
-        [("article_id", _STR), ("match_unit", _STR), ("row", _INT), *FRAMING_TERM_FIELDS, *_SPAN]
-    ),
     "docs": pa.schema([*_KEYS, ("body_sha", _STR), ("doc", pa.binary())]),
     "pubdates": pa.schema(
         [
@@ -200,22 +129,14 @@ SCHEMAS: dict[str, pa.Schema] = {
         ]
     ),
 }
-TABLES = tuple(SCHEMAS)
-#: The key column of each table's rows and the index column naming the batch that holds them.
-KEYS_OF: dict[str, tuple[str, str]] = {
-    "pubdates": ("date_unit", "date_batch"),
-    "framing_terms": ("match_unit", "match_batch"),
-}
 UNIT_KEYS = ("unit", "batch")
+DATE_KEYS = ("date_unit", "date_batch")
+MATCH_KEYS = ("match_unit", "match_batch")
 #: Columns of a snapshot's article index that say where each article's rows are.
-INDEX_COLUMNS = ["unit", "batch", "date_unit", "date_batch", "match_unit", "match_batch"]
-#: Integer columns that may be missing (the library gives them as ``Int64``).
+INDEX_COLUMNS = [*UNIT_KEYS, *DATE_KEYS, *MATCH_KEYS]
+#: Integer columns of the base tables that may be missing (read as ``Int64``).
 NULLABLE_INTS = frozenset(
     {
-        "speaker_start",
-        "speaker_end",
-        "cue_start",
-        "cue_end",
         "body_start",
         "n_lines",
         "n_lines_kept",
@@ -226,6 +147,33 @@ NULLABLE_INTS = frozenset(
         "n_entities",
     }
 )
+
+
+def lexicon_steps() -> list[Step]:
+    """The registered steps whose rows depend on the framing lexicon (kept under match units)."""
+    return [step for step in all_steps() if step.needs_lexicon]
+
+
+def step_schema(step: Step) -> pa.Schema:
+    """A step's table: article id, the unit (or match unit) of its rows, row number, the step's columns
+    and, for steps with spans, the same spans in the loaded text."""
+    key = MATCH_KEYS[0] if step.needs_lexicon else UNIT_KEYS[0]
+    fields = [pa.field("article_id", _STR), pa.field(key, _STR), pa.field("row", _INT, nullable=False)]
+    return pa.schema([*fields, *step.schema, *(_SPAN if step.spans else [])])
+
+
+def table_schemas() -> dict[str, pa.Schema]:
+    """Every table of a store: the base tables and one per registered step."""
+    return {**BASE_SCHEMAS, **{step.name: step_schema(step) for step in all_steps()}}
+
+
+def keys_of(table: str) -> tuple[str, str]:
+    """The key column of a table's rows and the index column naming the batch that holds them."""
+    if table == "pubdates":
+        return DATE_KEYS
+    if any(step.name == table for step in lexicon_steps()):
+        return MATCH_KEYS
+    return UNIT_KEYS
 
 
 class StoreError(RuntimeError):
@@ -278,14 +226,14 @@ class Layout:
 def write_batch(
     root: str | Path, batch_id: str, frames: dict[str, pd.DataFrame], info: dict[str, Any]
 ) -> None:
-    """Write one part per table (all of :data:`TABLES`), then the batch's commit marker.
+    """Write one part per table (all of :func:`table_schemas`), then the batch's commit marker.
 
     A table missing from ``frames`` gets an empty part, so a committed batch has every part.
     """
     layout = Layout(Path(root))
-    for table in TABLES:
+    for table, schema in table_schemas().items():
         frame = frames.get(table, pd.DataFrame())
-        write_atomic(layout.part(table, batch_id), parquet_bytes(frame, SCHEMAS[table]))
+        write_atomic(layout.part(table, batch_id), parquet_bytes(frame, schema))
     write_atomic(layout.marker(batch_id), json.dumps({"batch": batch_id, **info}, sort_keys=True).encode())
 
 
@@ -310,7 +258,7 @@ def committed_batches(root: str | Path) -> dict[str, dict[str, Any]]:
             except (OSError, ValueError, AttributeError):
                 logger.warning("unreadable batch marker %s; its batch is redone", path.name)
                 continue
-            if all(layout.part(table, path.stem).is_file() for table in TABLES):
+            if all(layout.part(table, path.stem).is_file() for table in table_schemas()):
                 markers[path.stem] = marker
             else:
                 logger.warning("batch %s lacks a part; it is redone", path.stem)
@@ -426,7 +374,7 @@ def vacuum(root: str | Path) -> int:
         index = layout.snapshots / str(snapshot_id) / "articles.parquet"
         if index.is_file():
             frame = pd.read_parquet(index)
-            for column in ("batch", *(batch for _, batch in KEYS_OF.values())):
+            for column in (UNIT_KEYS[1], DATE_KEYS[1], MATCH_KEYS[1]):
                 if column in frame.columns:
                     used |= set(frame[column].dropna())
     if layout.snapshots.is_dir():
@@ -438,7 +386,7 @@ def vacuum(root: str | Path) -> int:
         if batch_id in used:
             continue
         layout.marker(batch_id).unlink(missing_ok=True)  # marker first: the parts are then unreferenced
-        for table in TABLES:
+        for table in table_schemas():
             layout.part(table, batch_id).unlink(missing_ok=True)
         deleted += 1
     return deleted
@@ -472,11 +420,14 @@ def library_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**changes) if changes else frame
 
 
-def split_by_unit(rows: pd.DataFrame, columns: list[str]) -> dict[str, pd.DataFrame]:
-    """One frame per unit (``rows`` sorted by unit), each with :func:`library_dtypes`, built in one pass.
+def split_by_unit(
+    rows: pd.DataFrame, columns: list[str], *, text_none: bool = True
+) -> dict[str, pd.DataFrame]:
+    """One frame per unit (``rows`` sorted by unit), built in one pass.
 
-    Each frame is a slice of one frame of all rows (no copy); a text column without any value in a
-    unit's rows becomes a column of None there, as :func:`library_dtypes` gives it.
+    Each frame is a slice of one frame of all rows (no copy). With ``text_none`` (for stripped lines,
+    which are not a registered step) a text column without any value in a unit's rows becomes a column
+    of None there, as :func:`library_dtypes` gives it; step frames keep their schema's dtypes.
     """
     units = rows["unit"].to_numpy(dtype=object)
     if not len(units):
@@ -487,7 +438,7 @@ def split_by_unit(rows: pd.DataFrame, columns: list[str]) -> dict[str, pd.DataFr
     has_value = {
         column: np.add.reduceat(rows[column].notna().to_numpy(dtype=np.int64), starts) > 0
         for column in columns
-        if pd.api.types.is_string_dtype(rows[column].dtype)
+        if text_none and pd.api.types.is_string_dtype(rows[column].dtype)
     }
     frames = {}
     for number, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
@@ -507,8 +458,8 @@ def read_part(
     path = Layout(Path(root)).part(table, batch_id)
     if not path.is_file():
         raise StoreError(f"{root}: part {path.name} of table {table!r} is missing")
-    key = KEYS_OF.get(table, UNIT_KEYS)[0]
-    dataset = ds.dataset(str(path), schema=SCHEMAS[table], format="parquet")
+    key = keys_of(table)[0]
+    dataset = ds.dataset(str(path), schema=table_schemas()[table], format="parquet")
     return dataset.to_table(columns=list(columns), filter=ds.field(key).isin(pa.array(list(units), _STR)))
 
 
@@ -543,19 +494,19 @@ class StoreReader:
         self, table: str, columns: Sequence[str] | None = None, units: Sequence[str] | None = None
     ) -> pd.DataFrame:
         """Rows of ``table`` for ``units`` (default: every unit of the snapshot), only ``columns``."""
-        key, batch_column = KEYS_OF.get(table, UNIT_KEYS)
+        key, batch_column = keys_of(table)
         wanted = self.index[[key, batch_column]].dropna()
         if units is not None:
             wanted = wanted[wanted[key].isin(set(units))]
-        names = list(columns) if columns is not None else SCHEMAS[table].names
+        names = list(columns) if columns is not None else table_schemas()[table].names
         # Part by part, each with its own units: a unit committed twice (by a run that was presumed
         # dead) is read once, from the batch the snapshot names.
         parts = [
             read_part(self.root, table, str(batch_id), group[key].tolist(), names)
             for batch_id, group in wanted.groupby(batch_column, sort=True)
         ]
-        result = pa.concat_tables(parts) if parts else SCHEMAS[table].empty_table().select(names)
-        return arrow_to_frame(result)
+        result = pa.concat_tables(parts) if parts else table_schemas()[table].empty_table().select(names)
+        return arrow_frame(result) if table not in BASE_SCHEMAS else arrow_to_frame(result)
 
 
 class StoreCache(DiskCache):
@@ -575,24 +526,13 @@ class StoreCache(DiskCache):
         self.disk = fallback
         self.reader = reader
         versions = reader.meta["versions"]
-        self.served: dict[str, tuple[str, str, list[str]]] = {
-            f"quotes/{versions['quotes']}": ("quotes", "body_sha", [n for n, _ in QUOTE_FIELDS]),
-            f"terms/{versions['quotes']}": ("terms", "body_sha", [n for n, _ in TERM_FIELDS]),
-            f"timexes/{versions['timexes']}": ("timexes", "timex_key", [n for n, _ in TIMEX_FIELDS]),
-            f"strip/{versions['strip']}": ("lines", "sha256", [n for n, _ in STRIP_FIELDS]),
+        #: namespace -> the step whose rows the store serves under it (registered steps it holds).
+        self.served: dict[str, Step] = {
+            step.namespace(versions[step.name], reader.meta.get("framing_lexicon")): step
+            for step in all_steps()
+            if step.name in versions
         }
-        if "framing" in versions:
-            from newsdesk.analysis.framing import sentences_namespace, terms_namespace
-
-            self.served[sentences_namespace(versions["framing"])] = (
-                "framing_sentences",
-                "body_sha",
-                [n for n, _ in FRAMING_SENTENCE_FIELDS],
-            )
-            # Matches only for the lexicon the store was annotated with: its hash is in the namespace,
-            # so a lookup for another lexicon never reaches these rows.
-            terms = terms_namespace(reader.meta["framing_lexicon"], versions["framing"])
-            self.served[terms] = ("framing_terms", "body_sha", [n for n, _ in FRAMING_TERM_FIELDS])
+        self.strip_namespace = f"strip/{versions['strip']}"
         self.pubdate_namespace = f"pubdate/{versions['pubdate']}"
         self.docs_namespace = f"docs/{versions['pipeline']}"
         self._doc_units: dict[str, str] | None = None
@@ -604,27 +544,42 @@ class StoreCache(DiskCache):
     def _units_by_key(self, key_column: str, unit_column: str = "unit") -> dict[str, str]:
         """Lookup key (a column of the ``articles`` table) -> the unit (or match unit) of its rows."""
         articles = self.reader.read("articles", ["unit", key_column])
+        return self._to_units(articles[key_column], articles["unit"], unit_column)
+
+    def _to_units(self, keys: pd.Series, units: pd.Series, unit_column: str) -> dict[str, str]:
         if unit_column != "unit":
             index = self.reader.index.dropna(subset=[unit_column]).set_index("unit")[unit_column]
-            articles = articles.assign(unit=articles["unit"].map(index)).dropna(subset=["unit"])
-        return dict(zip(articles[key_column], articles["unit"], strict=True))
+            units = units.map(index)
+        return {key: unit for key, unit in zip(keys, units, strict=True) if not pd.isna(unit)}
+
+    def _step_units(self, step: Step) -> dict[str, str]:
+        """The step's cache key of each stored article (from its body and effective date) -> its unit."""
+        articles = self.reader.read("articles", ["unit", "body", "effective_date"]).dropna(subset=["body"])
+        dates = articles["effective_date"].astype(object).where(articles["effective_date"].notna(), None)
+        keys = pd.Series(
+            [step.key(body, date) for body, date in zip(articles["body"], dates, strict=True)], dtype=object
+        )
+        return self._to_units(keys, articles["unit"].reset_index(drop=True), keys_of(step.name)[0])
 
     def _load(self, namespace: str) -> dict[str, pd.DataFrame]:
         if namespace not in self._frames:
-            table, key_column, columns = self.served[namespace]
-            unit_column = KEYS_OF.get(table, UNIT_KEYS)[0]
-            units = self._units_by_key(key_column, unit_column)
-            if table == "lines":  # the article-level decision, before lines repeated across a site
+            if namespace == self.strip_namespace:  # the article-level decision, before the site pass
+                columns = [n for n, _ in STRIP_FIELDS]
+                units = self._units_by_key("sha256")
                 rows = self.reader.read("lines", ["unit", *columns, "own_reason"])
                 repeated = rows["reason"] == REPEATED_REASON
                 rows = rows.assign(kept=rows["kept"] | repeated, reason=rows["own_reason"])
                 rows = rows.sort_values(["unit", "line_no"], kind="stable")
+                groups = split_by_unit(rows.reset_index(drop=True), columns)
+                empty = library_dtypes(rows.iloc[:0][columns].reset_index(drop=True))
             else:
-                rows = self.reader.read(table, [unit_column, "row", *columns])
-                rows = rows.rename(columns={unit_column: "unit"})
-                rows = rows.sort_values(["unit", "row"], kind="stable")
-            groups = split_by_unit(rows.reset_index(drop=True), columns)
-            empty = library_dtypes(rows.iloc[:0][columns].reset_index(drop=True))
+                step = self.served[namespace]
+                unit_column = keys_of(step.name)[0]
+                units = self._step_units(step)
+                rows = self.reader.read(step.name, [unit_column, "row", *step.columns])
+                rows = rows.rename(columns={unit_column: "unit"}).sort_values(["unit", "row"], kind="stable")
+                groups = split_by_unit(rows.reset_index(drop=True), step.columns, text_none=False)
+                empty = step.empty()
             self._frames[namespace] = {
                 key: groups.get(u, empty) for key, u in units.items() if key is not None and not pd.isna(key)
             }
@@ -632,7 +587,7 @@ class StoreCache(DiskCache):
 
     def _miss(self, namespace: str) -> None:
         kind = namespace.split("/", 1)[0]
-        served = {"quotes", "terms", "timexes", "strip", "pubdate", "framing-sentences", "framing-terms"}
+        served = {"strip", "pubdate", *(step.name for step in all_steps())}
         if kind in served and kind not in self.misses:
             logger.warning(
                 "the store holds no %s result for some articles: their text, body or date differs from "
@@ -671,7 +626,7 @@ class StoreCache(DiskCache):
         return self._doc_batch.get(unit)
 
     def read_frame(self, namespace: str, key: str) -> pd.DataFrame | None:
-        if namespace in self.served:
+        if namespace in self.served or namespace == self.strip_namespace:
             frame = self._load(namespace).get(key)
             if frame is not None:
                 return frame
@@ -711,8 +666,8 @@ class Store(Corpus):
     the settings ``annotate`` used and recomputed for others; what is computed across articles
     (canonical speakers, quote ids, the timeline, outlets and every framing table) runs at read time
     exactly as for a loaded corpus.
-    ``docs()`` and any ``body_frames`` computation the store does not hold read the stored Docs (no
-    parsing). ``sentences()`` and ``entities()`` give the store's extra tables.
+    :func:`~newsdesk.parsing.parse.corpus_docs` and any ``body_frames`` computation the store does not
+    hold read the stored Docs (no parsing). ``sentences()`` and ``entities()`` give the store's extra tables.
     """
 
     def __init__(self, path: str | Path, *, cache_dir: str | Path | None = None):
@@ -757,7 +712,7 @@ class Store(Corpus):
         installed version differs from the one the store was annotated with; rerun ``newsdesk annotate``
         to update them. (Framing matches are used only for the lexicons the store was annotated with:
         others are matched on the stored Docs when read.)"""
-        from newsdesk.store.annotate import current_versions
+        from newsdesk.store.versions import current_versions
 
         installed = current_versions()
         return sorted(step for step, version in self.versions.items() if installed.get(step) != version)
@@ -784,52 +739,53 @@ class Store(Corpus):
             .reset_index(drop=True)
         )
 
-    def boilerplate(
-        self, settings: SiteSettings | None = None, *, progress: bool | None = None
-    ) -> CorpusStripping:
-        """The stored stripping for the settings ``annotate`` used; other settings are recomputed.
+    def stored(self, name: str, **params: Any) -> Any | None:
+        """What the store holds of a corpus-level result: ``"stripping"`` for the settings ``annotate``
+        used (other settings are recomputed by :func:`newsdesk.stripping.corpus.strip_corpus` over the
+        stored article-level decisions, so nothing is stripped again) and ``"overview"`` (token,
+        sentence and entity counts per article)."""
+        if name == "stripping" and params.get("settings") == self.settings:
+            return self._stored_stripping()
+        if name == "overview":
+            return self.reader.read(
+                "articles", ["article_id", "n_tokens", "n_sentences", "n_entities"], self._annotatable_units()
+            )
+        return None
 
-        Recomputing runs :func:`newsdesk.stripping.corpus.strip_corpus` over the stored article-level
-        decisions, so it strips nothing again.
-        """
-        settings = settings or SiteSettings()
-        if settings not in self._stripping:
-            if settings != self.settings:
-                return super().boilerplate(settings, progress=progress)
-            units = self._annotatable_units()
-            lines = self.reader.read("lines", ["article_id", "unit", *LINE_COLUMNS[1:], "body_start"], units)
-            lines = self._in_corpus_order(lines, "line_no").drop(columns=["unit"])[
-                [*LINE_COLUMNS, "body_start"]
-            ]
-            stored = self.reader.read(
-                "articles",
-                [
-                    "article_id",
-                    "unit",
-                    "title",
-                    "body",
-                    "n_lines",
-                    "n_lines_kept",
-                    "n_chars_lines",
-                    "n_chars_kept",
-                ],
-                units,
-            )
-            stored = self._in_corpus_order(stored, "article_id").rename(columns={"n_chars_lines": "n_chars"})
-            stored = library_dtypes(stored[BODY_COLUMNS])
-            for column in ("n_lines", "n_lines_kept", "n_chars", "n_chars_kept"):
-                stored[column] = stored[column].astype("int64")
-            duplicates = self.reader.frame("duplicates")
-            bodies = stored.merge(duplicates, on="article_id", how="left")
-            self._stripping[settings] = CorpusStripping(
-                lines,
-                bodies,
-                self.reader.frame("repeated"),
-                duplicates,
-                self.reader.frame("site_groups"),
-                settings,
-            )
-        return self._stripping[settings]
+    def _stored_stripping(self) -> CorpusStripping:
+        units = self._annotatable_units()
+        lines = self.reader.read("lines", ["article_id", "unit", *LINE_COLUMNS[1:], "body_start"], units)
+        lines = self._in_corpus_order(lines, "line_no").drop(columns=["unit"])[
+            [*LINE_COLUMNS, "body_start"]
+        ]
+        stored = self.reader.read(
+            "articles",
+            [
+                "article_id",
+                "unit",
+                "title",
+                "body",
+                "n_lines",
+                "n_lines_kept",
+                "n_chars_lines",
+                "n_chars_kept",
+            ],
+            units,
+        )
+        stored = self._in_corpus_order(stored, "article_id").rename(columns={"n_chars_lines": "n_chars"})
+        stored = library_dtypes(stored[BODY_COLUMNS])
+        for column in ("n_lines", "n_lines_kept", "n_chars", "n_chars_kept"):
+            stored[column] = stored[column].astype("int64")
+        duplicates = self.reader.frame("duplicates")
+        bodies = stored.merge(duplicates, on="article_id", how="left")
+        return CorpusStripping(
+            lines,
+            bodies,
+            self.reader.frame("repeated"),
+            duplicates,
+            self.reader.frame("site_groups"),
+            self.settings,
+        )
 
     def select(self, **criteria: Any) -> Corpus:
         """:meth:`Corpus.select` on the store: a selection that keeps every article is the store itself
@@ -841,17 +797,6 @@ class Store(Corpus):
         whole = copy.copy(self)
         whole.selection = chosen.selection
         return whole
-
-    def overview(self, *, progress: bool | None = None) -> pd.DataFrame:
-        """Per article: outlet, date, characters; tokens, sentences and entities of its body (stored)."""
-        counts = self.reader.read(
-            "articles", ["article_id", "n_tokens", "n_sentences", "n_entities"], self._annotatable_units()
-        )
-        columns = ["article_id", "outlet", "published", "n_chars", "status"]
-        table = self.articles[columns].merge(counts, on="article_id", how="left")
-        for column in ("n_tokens", "n_sentences", "n_entities"):
-            table[column] = table[column].astype("Int64")
-        return table[[*columns[:-1], "n_tokens", "n_sentences", "n_entities", "status"]]
 
     def _with_outlet(self, table: str, columns: list[str]) -> pd.DataFrame:
         rows = self.reader.read(table, ["article_id", "unit", "row", *columns], self._annotatable_units())
@@ -870,8 +815,8 @@ class Store(Corpus):
 
     def table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """The current rows of one stored table as they are stored (``columns``: only those)."""
-        if name not in SCHEMAS:
-            raise ValueError(f"unknown table {name!r}; the store has {', '.join(TABLES)}")
+        if name not in table_schemas():
+            raise ValueError(f"unknown table {name!r}; the store has {', '.join(table_schemas())}")
         return self.reader.read(name, columns)
 
 
@@ -897,3 +842,37 @@ def open_store(path: str | Path, *, cache_dir: str | Path | None = None, check: 
                 ", ".join(outdated),
             )
     return store
+
+
+def open_corpus(
+    data_dir: str | Path | None = None,
+    store: str | Path | None = None,
+    *,
+    cache_dir: str | Path | None = None,
+) -> Corpus:
+    """The corpus a notebook or a briefing works on: the store when one is given, else the folder.
+
+    ``store`` is a folder written by ``newsdesk annotate``, opened with :func:`newsdesk.open_store`
+    (a :class:`~newsdesk.store.tables.Store`, which is a Corpus); ``data_dir`` is a corpus folder or
+    manifest, loaded with :func:`load_corpus`. Either way the articles' outlets and publication dates
+    are resolved (:func:`newsdesk.metadata.resolve.resolve_metadata`). With both, the store is used and
+    ``data_dir`` is not read, so a notebook keeps its default ``data_dir`` beside a ``store`` parameter.
+    None or an empty string counts as not given.
+
+    Raises:
+        ValueError: when neither is given.
+        StoreError: when ``store`` does not exist or holds no complete snapshot.
+        CorpusError: when ``data_dir`` does not exist or its manifest is unusable.
+    """
+    if store:
+        path = Path(store).expanduser()
+        if not path.exists():
+            raise StoreError(
+                f"store {path} does not exist; write it with `newsdesk annotate --data DIR --store {path}`"
+            )
+        return resolve_metadata(open_store(path, cache_dir=cache_dir))
+    if not data_dir:
+        raise ValueError(
+            "open_corpus needs data_dir (a corpus folder) or store (a store written by `newsdesk annotate`)"
+        )
+    return resolve_metadata(load_corpus(data_dir, cache_dir=cache_dir))

@@ -1,0 +1,93 @@
+"""Run registered steps over a corpus in memory, through the disk cache (which a store answers too)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from newsdesk.extract.registry import Step, StepInputs, conform, get
+from newsdesk.extract.steps import all_steps
+from newsdesk.parsing.parse import parse_cached
+from newsdesk.stripping.corpus import corpus_bodies
+
+if TYPE_CHECKING:
+    from newsdesk.extract.lexicons import TermLexicon
+    from newsdesk.ingest.corpus import Corpus
+
+
+def step_frames(
+    corpus: Corpus,
+    names: Sequence[str],
+    *,
+    dates: Sequence[str | None] | None = None,
+    lexicon: TermLexicon | None = None,
+    progress: bool | None = None,
+    description: str = "Annotating",
+) -> dict[str, list[pd.DataFrame]]:
+    """Each named step's frame for every article, in ``corpus_bodies(corpus)`` order.
+
+    A frame comes from ``corpus.cache`` (the disk cache, or the store a corpus was opened from) under
+    the step's namespace and key; the articles missing any are parsed once (through the Doc cache)
+    and what was missing is computed, conformed to the step's schema and cached.
+
+    Args:
+        names: registered step names.
+        dates: each article's effective date (ISO day or None), for steps that need it.
+        lexicon: the framing lexicon, for steps that need it.
+    """
+    steps = [get(name) for name in names]
+    texts = corpus_bodies(corpus)["body"].fillna("").astype(str).tolist()
+    if any(step.needs_date for step in steps) and dates is None:
+        raise ValueError(f"steps {', '.join(s.name for s in steps if s.needs_date)} need the articles' dates")
+    if any(step.needs_lexicon for step in steps) and lexicon is None:
+        raise ValueError(f"steps {', '.join(s.name for s in steps if s.needs_lexicon)} need a lexicon")
+    day = list(dates) if dates is not None else [None] * len(texts)
+    fingerprint = lexicon.fingerprint if lexicon is not None else None
+    cache = corpus.cache
+    namespaces = {step.name: step.namespace(lexicon=fingerprint) for step in steps}
+    found: dict[str, list[pd.DataFrame | None]] = {
+        step.name: [
+            cache.read_frame(namespaces[step.name], step.key(text, date))
+            for text, date in zip(texts, day, strict=True)
+        ]
+        for step in steps
+    }
+    missing = [i for i in range(len(texts)) if any(found[step.name][i] is None for step in steps)]
+    if missing:
+        order = _with_prerequisites(steps)
+        matcher = _matcher(lexicon) if any(step.needs_lexicon for step in order) else None
+        docs = parse_cached(
+            [texts[i] for i in missing], cache=cache, progress=progress, description=description
+        )
+        for index, doc in zip(missing, docs, strict=True):
+            computed: dict[str, pd.DataFrame] = {}
+            for step in order:
+                have = found[step.name][index] if step.name in found else None
+                if have is None:
+                    inputs = StepInputs(date=day[index], matcher=matcher, frames=computed)
+                    have = conform(step, step.compute(doc, inputs))
+                    if step.name in found:
+                        cache.write_frame(namespaces[step.name], step.key(texts[index], day[index]), have)
+                        found[step.name][index] = have
+                computed[step.name] = have
+    return {name: [frame for frame in frames if frame is not None] for name, frames in found.items()}
+
+
+def _with_prerequisites(steps: Sequence[Step]) -> list[Step]:
+    """``steps`` and the steps they run after, in registration order."""
+    wanted = {step.name for step in steps}
+    for step in reversed(all_steps()):
+        if step.name in wanted:
+            wanted.update(step.after)
+    return [step for step in all_steps() if step.name in wanted]
+
+
+def _matcher(lexicon: TermLexicon | None) -> Any:
+    from newsdesk.extract.lexicons import TermMatcher
+    from newsdesk.parsing.pipeline import nlp
+
+    if lexicon is None:
+        raise ValueError("a step needs the framing lexicon")
+    return TermMatcher(lexicon, nlp())

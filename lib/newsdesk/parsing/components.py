@@ -1,0 +1,117 @@
+"""newsdesk's own spaCy pipeline components: entity fixes after the statistical NER.
+
+A surname tagged as an organisation or place once the article gives the full name becomes a
+person, and a place tagged as a person becomes a place (the lists are in ``speaker_roles.yaml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from newsdesk.core.cache import PACKAGED_LEXICONS
+
+ROLES_FILE = PACKAGED_LEXICONS / "speaker_roles.yaml"
+
+
+#: Entity labels that a mislabelled surname can carry.
+_NAME_CONFUSIONS = frozenset({"ORG", "GPE", "NORP", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT"})
+
+
+@dataclass(frozen=True)
+class RoleLexicon:
+    """The lists of ``speaker_roles.yaml``."""
+
+    role_words: frozenset[str]
+    abbreviations: dict[str, str]
+    female_words: frozenset[str]
+    male_words: frozenset[str]
+    female_names: frozenset[str]
+    male_names: frozenset[str]
+    speaking_groups: frozenset[str]
+    places: frozenset[str]
+
+
+def _words(values: list | None) -> frozenset[str]:
+    return frozenset(str(v).lower() for v in values or ())
+
+
+@lru_cache(maxsize=1)
+def role_lexicon() -> RoleLexicon:
+    """The role and name lexicon, read once."""
+    raw = yaml.safe_load(ROLES_FILE.read_text(encoding="utf-8")) or {}
+    return RoleLexicon(
+        role_words=_words(raw.get("role_words")),
+        abbreviations={str(k).lower(): str(v) for k, v in (raw.get("abbreviations") or {}).items()},
+        female_words=_words(raw.get("female_words")),
+        male_words=_words(raw.get("male_words")),
+        female_names=_words(raw.get("female_names")),
+        male_names=_words(raw.get("male_names")),
+        speaking_groups=_words(raw.get("speaking_groups")),
+        places=_words(raw.get("places")),
+    )
+
+
+def name_tokens(span: Span) -> list[Token]:
+    """The name's tokens, up to a possessive ("Trump’s Frustration" -> "Trump")."""
+    tokens = []
+    for token in span:
+        if token.tag_ == "POS" or token.text in ("’s", "'s", "’", "'"):
+            break
+        tokens.append(token)
+    return tokens
+
+
+def fix_entities(doc: Doc) -> Doc:
+    """Relabel surnames tagged as organisations or places, and places tagged as people."""
+    if not doc.has_annotation("ENT_IOB"):
+        return doc
+    lexicon = role_lexicon()
+    ents = list(doc.ents)
+    parts: set[str] = set()
+    for ent in ents:
+        if ent.label_ == "PERSON":
+            tokens = name_tokens(ent)
+            if len(tokens) >= 2 and all(t.text[:1].isupper() for t in tokens):
+                parts.update(t.text for t in tokens)
+    changed = False
+    new: list[Span] = []
+    for ent in ents:
+        label = ent.label_
+        tokens = name_tokens(ent)
+        if label == "PERSON" and ent.text.lower().rstrip("’'s") in lexicon.places:
+            label = "GPE"
+        elif label in _NAME_CONFUSIONS and tokens and all(t.text in parts for t in tokens):
+            label = "PERSON"
+        if label != ent.label_:
+            changed = True
+            new.append(Span(doc, ent.start, ent.end, label=label))
+        else:
+            new.append(ent)
+    if parts:  # bare surnames the model left untagged
+        covered = {i for ent in new for i in range(ent.start, ent.end)}
+        for token in doc:
+            if (
+                token.i not in covered
+                and token.pos_ == "PROPN"
+                and token.text in parts
+                and token.dep_ != "compound"
+            ):
+                new.append(Span(doc, token.i, token.i + 1, label="PERSON"))
+                changed = True
+    if changed:
+        doc.ents = sorted(new, key=lambda s: s.start)
+    return doc
+
+
+ENTITY_FIXES = "newsdesk_entity_fixes"
+
+
+@Language.component(ENTITY_FIXES, requires=["doc.ents"], assigns=["doc.ents"])
+def entity_fixes_component(doc: Doc) -> Doc:
+    """Pipeline step: :func:`fix_entities`."""
+    return fix_entities(doc)

@@ -1,0 +1,110 @@
+"""The step registry: declarations, keys and namespaces, schemas, and the in-memory runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import newsdesk
+from newsdesk.extract import registry
+from newsdesk.extract.registry import Step, StepInputs, conform, register, schema, unregister
+from newsdesk.extract.run import step_frames
+from newsdesk.extract.steps import all_steps
+from newsdesk.stripping.corpus import corpus_bodies
+
+BUILT_IN = ["timexes", "quotes", "terms", "sentences", "entities", "framing_sentences", "framing_terms"]
+
+
+def upper_words(doc, inputs: StepInputs) -> pd.DataFrame:
+    """A toy step: words written in capitals, with the date it was given."""
+    rows = [(t.idx, t.idx + len(t), t.text, inputs.date) for t in doc if t.is_upper and len(t) > 2]
+    return pd.DataFrame(rows, columns=["start", "end", "text", "date"])
+
+
+TOY = Step(
+    "upper_words",
+    upper_words,
+    schema(start="int", end="int", text="str", date="str"),
+    version=lambda: "toy-1",
+    needs_date=True,
+)
+
+
+@pytest.fixture
+def toy_step():
+    register(TOY)
+    yield TOY
+    unregister(TOY.name)
+
+
+def test_every_built_in_step_is_registered_once_in_dependency_order() -> None:
+    names = [step.name for step in all_steps()]
+    assert sorted(names) == sorted(BUILT_IN)
+    assert names.index("quotes") < names.index("terms")  # terms run after quotes
+
+
+def test_keys_and_namespaces_follow_what_a_step_depends_on() -> None:
+    quotes, timexes, terms = registry.get("quotes"), registry.get("timexes"), registry.get("framing_terms")
+    assert quotes.key("body", "2025-01-01") == quotes.key("body", None)  # no date in the key
+    assert timexes.key("body", "2025-01-01") != timexes.key("body", "2025-01-02")
+    assert quotes.namespace("v1") == "quotes/v1"
+    assert terms.namespace("v1", "lex") == "framing_terms/v1-lex"
+    with pytest.raises(ValueError, match="lexicon"):
+        terms.namespace("v1")
+
+
+def test_registering_checks_prerequisites_and_span_columns() -> None:
+    with pytest.raises(ValueError, match="not registered"):
+        register(Step("orphan", upper_words, TOY.schema, version=lambda: "1", after=("nothing",)))
+    with pytest.raises(ValueError, match="no start"):
+        register(Step("spanless", upper_words, schema(text="str"), version=lambda: "1"))
+    assert "orphan" not in [step.name for step in all_steps()]
+    with pytest.raises(KeyError, match="no step 'orphan'"):
+        registry.get("orphan")
+
+
+def test_conform_gives_the_schema_dtypes_whatever_the_frame_had() -> None:
+    quotes = registry.get("quotes")
+    fresh = quotes.compute(newsdesk.nlp()('"We agree," Wang Yi said.'), StepInputs())
+    empty = quotes.compute(newsdesk.nlp()("Nothing quoted here."), StepInputs())
+    assert len(fresh) == 1 and len(empty) == 0
+    for frame in (conform(quotes, fresh), conform(quotes, empty), quotes.empty()):
+        assert list(frame.columns) == quotes.columns
+        assert str(frame["speaker_start"].dtype) == "Int64"  # may be missing: always nullable
+        assert str(frame["start"].dtype) == "int64"
+        assert frame["unbalanced"].dtype == bool
+    assert conform(quotes, fresh).dtypes.equals(conform(quotes, empty).dtypes)
+    with pytest.raises((pa.ArrowInvalid, pa.ArrowTypeError, ValueError)):
+        conform(quotes, fresh.assign(start=None))  # a column that may not be missing
+
+
+def test_step_frames_are_the_same_fresh_and_from_the_cache(seed_corpus_dir: Path, tmp_path: Path) -> None:
+    corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "cache")
+    fresh = step_frames(corpus, ["quotes", "entities"], progress=False)
+    again = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "cache")
+    cached = step_frames(again, ["quotes", "entities"], progress=False)
+    assert list(tmp_path.glob("cache/quotes/*/*/*.parquet"))
+    for name in ("quotes", "entities"):
+        assert len(fresh[name]) == len(corpus.annotatable)
+        for one, two in zip(fresh[name], cached[name], strict=True):
+            pd.testing.assert_frame_equal(one, two)
+
+
+def test_a_toy_step_runs_in_memory_with_one_registration(
+    toy_step: Step, seed_corpus_dir: Path, tmp_path: Path
+) -> None:
+    corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "cache")
+    bodies = corpus_bodies(corpus)
+    dates = ["2025-03-28"] * len(bodies)
+    frames = step_frames(corpus, ["upper_words"], dates=dates, progress=False)["upper_words"]
+    assert len(frames) == len(bodies)
+    found = pd.concat(frames, ignore_index=True)
+    assert len(found) and (found["date"] == "2025-03-28").all()
+    for body, frame in zip(bodies["body"], frames, strict=True):
+        spans = zip(frame["start"], frame["end"], strict=True)
+        assert [body[start:end] for start, end in spans] == frame["text"].tolist()
+    with pytest.raises(ValueError, match="need the articles' dates"):
+        step_frames(corpus, ["upper_words"])
