@@ -306,7 +306,8 @@ def throughput(
     from distributed import Client
 
     import newsdesk
-    from newsdesk.store.annotate import annotate, local_cluster
+    from newsdesk.store.annotate import annotate
+    from newsdesk.store.engines import local_cluster
 
     folder = write_corpus(articles, scratch / "throughput")
     warm = write_corpus(articles[:3], scratch / "warm")

@@ -34,8 +34,8 @@ _LAZY = {
     "quoted_terms": ("extract.quotes", "quoted_terms"),
     "timexes": ("extract.timexes", "timexes"),
     "infer_published": ("extract.pubdate", "infer_published"),
-    "open_store": ("store.tables", "open_store"),
-    "open_corpus": ("store.tables", "open_corpus"),
+    "open_store": ("store.corpus", "open_store"),
+    "open_corpus": ("store.corpus", "open_corpus"),
 }
 
 

@@ -28,7 +28,8 @@ from newsdesk.briefing.runner import (
 from newsdesk.ingest.corpus import Corpus
 from newsdesk.ingest.problems import CorpusError
 from newsdesk.metadata.resolve import resolve_metadata
-from newsdesk.store.tables import Store, StoreError
+from newsdesk.store.corpus import Store
+from newsdesk.store.format import StoreError
 
 from ..store.test_store import assert_same
 from .test_briefing import STANDARD_PARAMETERS, write_notebook

@@ -15,7 +15,8 @@ from newsdesk.extract.run import step_frames
 from newsdesk.extract.steps import all_steps
 from newsdesk.metadata.dates import publication_dates
 from newsdesk.store.annotate import annotate
-from newsdesk.store.tables import BASE_SCHEMAS, StoreError, open_store, table_schemas
+from newsdesk.store.corpus import open_store
+from newsdesk.store.format import BASE_SCHEMAS, StoreError, table_schemas
 from newsdesk.stripping.corpus import corpus_bodies
 
 

@@ -28,10 +28,11 @@ from newsdesk.extract.lexicons import read_term_lexicon
 from newsdesk.ingest.corpus import Corpus
 from newsdesk.metadata.dates import publication_dates
 from newsdesk.metadata.resolve import resolve_outlets
-from newsdesk.parsing.parse import body_frames, corpus_docs
+from newsdesk.parsing.parse import body_frames, corpus_docs, docs_namespace
 from newsdesk.present.describe import corpus_overview
 from newsdesk.store.annotate import annotate
-from newsdesk.store.tables import Layout, Store, StoreError, committed_batches, open_store, table_schemas
+from newsdesk.store.corpus import Store, open_store
+from newsdesk.store.format import Layout, StoreError, committed_batches, table_schemas
 from newsdesk.stripping.corpus import SiteSettings, corpus_bodies, strip_corpus
 
 CHANGED_ID = "003_78216b02c8886212"
@@ -148,7 +149,7 @@ def assert_same_framing(left: framing.FramingInputs, right: framing.FramingInput
 
 def parsed_docs(store: Store) -> list[str]:
     """The bodies whose parsed Doc reached the store's disk cache (loaded to compute something)."""
-    return list(store.cache.disk.keys(f"docs/{store.versions['pipeline']}", ".spacy"))
+    return list(store.cache.disk.keys(docs_namespace(store.versions["pipeline"]), ".spacy"))
 
 
 def test_framing_frames_come_from_the_store_and_equal_the_in_memory_ones(
@@ -259,8 +260,9 @@ def test_other_per_article_computations_start_from_the_stored_docs(
         pd.testing.assert_frame_equal(left, right)
     # The empty cache was filled with the store's Docs, one per body, rather than by parsing.
     stored = store.table("docs", ["body_sha", "doc"])
+    namespace = docs_namespace(store.versions["pipeline"])
     for body_sha, data in zip(stored["body_sha"], stored["doc"], strict=True):
-        assert store.cache.path(f"docs/{store.versions['pipeline']}", body_sha, ".spacy").read_bytes() == data
+        assert store.cache.path(namespace, body_sha, ".spacy").read_bytes() == data
     assert [doc.text for doc in corpus_docs(store)] == corpus_bodies(store)["body"].tolist()
 
 

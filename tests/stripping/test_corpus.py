@@ -18,8 +18,8 @@ from newsdesk.stripping.corpus import (
     corpus_bodies,
     render_body,
     strip_corpus,
-    to_original_offsets,
 )
+from newsdesk.stripping.offsets import to_original_offsets
 from newsdesk.stripping.stripper import REASONS
 
 from ..conftest import SEEDS

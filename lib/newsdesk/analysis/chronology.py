@@ -35,6 +35,7 @@ from newsdesk.extract.events import (
 from newsdesk.extract.run import step_frames
 from newsdesk.metadata.dates import publication_dates
 from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
+from newsdesk.stripping.offsets import to_original_spans
 
 if TYPE_CHECKING:
 
@@ -154,44 +155,13 @@ def corpus_timexes(
     positions = np.repeat(np.asarray(keep, dtype=np.int64), [len(frames[p]) for p in keep])
     for column in ("article_id", "outlet", "effective_date", "date_source"):
         found[column] = bodies[column].to_numpy()[positions]
-    text_start, text_end = _loaded_offsets(
+    text_start, text_end = to_original_spans(
         strip_corpus(corpus).lines,
-        bodies["article_id"],
-        positions,
+        bodies["article_id"].to_numpy()[positions],
         found["start"].to_numpy(np.int64),
         found["end"].to_numpy(np.int64),
     )
     return found.assign(text_start=text_start, text_end=text_end)[columns]
-
-
-def _loaded_offsets(
-    lines: pd.DataFrame, article_ids: pd.Series, positions: np.ndarray, starts: np.ndarray, ends: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Body spans -> spans in the loaded text, for all articles at once.
-
-    The vectorised form of :func:`newsdesk.stripping.corpus.to_original_offsets`: each body line is keyed
-    by (article position, offset in the body), so one ``searchsorted`` finds every span's line.
-    """
-    shift = np.int64(1) << np.int64(40)  # bodies are far shorter than 2**40 characters
-    in_body = lines[lines["body_start"].notna()]
-    line_article = pd.Series(range(len(article_ids)), index=article_ids.to_numpy())
-    line_position = line_article.reindex(in_body["article_id"].to_numpy()).to_numpy()
-    known = ~np.isnan(line_position)
-    line_keys = line_position[known].astype(np.int64) * shift + in_body["body_start"].to_numpy()[
-        known
-    ].astype(np.int64)
-    originals = in_body["start"].to_numpy(np.int64)[known]
-    order = np.argsort(line_keys, kind="stable")
-    line_keys, originals = line_keys[order], originals[order]
-
-    def convert(offsets: np.ndarray) -> np.ndarray:
-        keys = positions * shift + offsets
-        index = np.clip(np.searchsorted(line_keys, keys, side="right") - 1, 0, None)
-        if not len(line_keys):
-            return np.full(len(offsets), -1, dtype=np.int64)
-        return originals[index] + (keys - line_keys[index])
-
-    return convert(starts), convert(ends - 1) + 1
 
 
 # --- the timeline ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ DataFrames it returns, so the notebook (and a test) can recompute any table from
 Per article, :func:`article_frames` gives the body's sentences with their tone and entities
 (:func:`sentence_frame`) and its lexicon matches (a :class:`~newsdesk.extract.lexicons.TermMatcher`).
 They are looked up through the corpus's cache by body hash, under :func:`sentences_namespace` and
-:func:`terms_namespace` (which names the lexicon's hash), so a store (:mod:`newsdesk.store.tables`) answers
+:func:`terms_namespace` (which names the lexicon's hash), so a store (:mod:`newsdesk.store.format`) answers
 them from its tables when it holds them for the same versions and lexicon; anything else is computed
 from the parsed bodies, each Doc loaded once for both frames.
 

@@ -22,7 +22,8 @@ import pandas as pd
 
 from newsdesk.extract.run import step_frames
 from newsdesk.metadata.outlets import outlet_labels
-from newsdesk.stripping.corpus import corpus_bodies, strip_corpus, to_original_spans
+from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
+from newsdesk.stripping.offsets import to_original_spans
 
 if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus

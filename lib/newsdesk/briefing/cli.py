@@ -125,7 +125,7 @@ def run_annotate_command(args: argparse.Namespace) -> int:
     """Carry out ``newsdesk annotate``; 0 when the store is complete, 1 on failure, 130 on Ctrl-C."""
     from newsdesk.ingest.problems import CorpusError
     from newsdesk.store.annotate import DEFAULT_BATCH_SIZE, AnnotateError, annotate
-    from newsdesk.store.tables import StoreError
+    from newsdesk.store.format import StoreError
 
     try:
         summary = annotate(

@@ -122,7 +122,7 @@ def corpus_parameters(data_dir: str | Path | None, store: str | Path | None) -> 
         return {"data_dir": str(folder)}
     if data_dir is not None:
         raise BriefingError("give the corpus as a data folder or as a store, not both")
-    from newsdesk.store.tables import current_snapshot_id
+    from newsdesk.store.format import current_snapshot_id
 
     path = Path(store).expanduser().resolve()
     if not path.exists():
@@ -141,7 +141,8 @@ def preview_selection(
 ) -> str:
     """Open the corpus (the store when given, else ``data_dir``) once and apply the selection, so that a
     bad one fails before any notebook runs."""
-    from newsdesk.store.tables import StoreError, open_corpus
+    from newsdesk.store.corpus import open_corpus
+    from newsdesk.store.format import StoreError
 
     try:
         corpus = open_corpus(data_dir, store).select(

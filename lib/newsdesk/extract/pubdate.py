@@ -272,3 +272,8 @@ def pubdate_fingerprint() -> str:
         "newsdesk.extract.pubdate", "newsdesk.extract.timexes", "newsdesk.extract.timex_grammar"
     )
     return f"pubdate-{PUBDATE_CODE_VERSION}-{code}-{strip_fingerprint()}-{pipeline_fingerprint()}"
+
+
+def pubdate_namespace(version: str | None = None) -> str:
+    """The cache namespace of inferred publication dates (``version`` default: this installation's)."""
+    return f"pubdate/{version or pubdate_fingerprint()}"

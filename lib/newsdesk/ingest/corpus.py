@@ -96,7 +96,7 @@ class Corpus:
     def stored(self, name: str, **params: Any) -> Any | None:
         """A corpus-level result this corpus already holds (``name`` and its parameters), else None.
 
-        A loaded corpus holds none; a store (:class:`newsdesk.store.tables.Store`) answers what it
+        A loaded corpus holds none; a store (:class:`newsdesk.store.corpus.Store`) answers what it
         was annotated with (``"stripping"`` for its settings, ``"overview"``). Stage functions ask
         here before computing.
         """

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.core.cache import DiskCache
-from newsdesk.extract.pubdate import pubdate_fingerprint
+from newsdesk.extract.pubdate import pubdate_namespace
 
 if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus
@@ -88,7 +88,7 @@ def publication_dates(
     rows = corpus.annotatable
     given = pd.to_datetime(rows["published_date"]).dt.normalize().reset_index(drop=True)
     wanted = np.ones(len(rows), dtype=bool) if infer == "all" else given.isna().to_numpy()
-    namespace = f"pubdate/{pubdate_fingerprint()}"
+    namespace = pubdate_namespace()
     texts, hashes = rows["text"].tolist(), rows["sha256"].tolist()
     selected = [i for i in range(len(rows)) if wanted[i]]
     combined_key, combined = _read_combined(corpus.cache, namespace, [hashes[i] for i in selected])

@@ -28,6 +28,11 @@ CHUNK_CHARS = 100_000
 PROGRESS_MIN_ITEMS = 20
 
 
+def docs_namespace(version: str | None = None) -> str:
+    """The cache namespace of parsed Docs: the pipeline's fingerprint (default: the shared pipeline's)."""
+    return f"docs/{version or pipeline_fingerprint()}"
+
+
 def split_for_parsing(text: str, limit: int | None = None) -> list[str]:
     """Cut ``text`` into pieces of at most ``limit`` (default CHUNK_CHARS) characters.
 
@@ -104,7 +109,7 @@ def parse_cached(
     (corrupt, truncated, a hash collision) is parsed again and the entry rewritten.
     """
     language = language or nlp()
-    namespace = f"docs/{pipeline_fingerprint(language)}"
+    namespace = docs_namespace(pipeline_fingerprint(language))
     keys = [content_hash(text) for text in texts]
     to_parse: dict[str, str] = {}
     for key, text in zip(keys, texts, strict=True):

@@ -38,6 +38,11 @@ def strip_fingerprint() -> str:
     return f"strip-{STRIP_CODE_VERSION}-{model}-{source_digest(*STRIP_SOURCES)}"
 
 
+def strip_namespace(version: str | None = None) -> str:
+    """The cache namespace of per-article stripping results (``version`` default: this installation's)."""
+    return f"strip/{version or strip_fingerprint()}"
+
+
 @dataclass(frozen=True)
 class SiteSettings:
     """Thresholds of the corpus-level passes: lines repeated across a site, near-duplicate articles."""
@@ -69,7 +74,7 @@ class CorpusStripping:
 
 
 def _strip_lines_cached(text: str, sha256: str, cache: DiskCache) -> pd.DataFrame:
-    namespace = f"strip/{strip_fingerprint()}"
+    namespace = strip_namespace()
     frame = cache.read_frame(namespace, sha256)
     if (
         frame is not None
@@ -212,47 +217,6 @@ def _bodies(lines: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, 
             }
         )
     return pd.DataFrame(rows, columns=BODY_COLUMNS), body_starts
-
-
-def to_original_offsets(lines: pd.DataFrame, article_id: str, body_offsets: np.ndarray) -> np.ndarray:
-    """Map character offsets in an article's body back to offsets in its loaded text."""
-    own = lines[(lines["article_id"] == article_id) & lines["body_start"].notna()]
-    starts = own["body_start"].to_numpy(np.int64)
-    originals = own["start"].to_numpy(np.int64)
-    index = np.clip(np.searchsorted(starts, body_offsets, side="right") - 1, 0, None)
-    return originals[index] + (np.asarray(body_offsets) - starts[index])
-
-
-
-def to_original_spans(
-    lines: pd.DataFrame, article_ids: np.ndarray | pd.Series, starts: np.ndarray, ends: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Body spans ``[start, end)`` of many articles -> the same spans in their loaded texts, at once.
-
-    The vectorised form of :func:`to_original_offsets` (``article_ids[i]`` is the article of span
-    ``i``): each body line is keyed by (article, offset in the body), so one ``searchsorted`` finds
-    every span's line. Spans of an article without body lines map to -1.
-    """
-    shift = np.int64(1) << np.int64(40)  # bodies are far shorter than 2**40 characters
-    in_body = lines[lines["body_start"].notna()]
-    articles = pd.Index(pd.unique(in_body["article_id"].to_numpy()))
-    line_keys = articles.get_indexer(in_body["article_id"].to_numpy()).astype(np.int64) * shift + in_body[
-        "body_start"
-    ].to_numpy(np.int64)
-    originals = in_body["start"].to_numpy(np.int64)
-    order = np.argsort(line_keys, kind="stable")
-    line_keys, originals = line_keys[order], originals[order]
-    codes = articles.get_indexer(np.asarray(article_ids, dtype=object)).astype(np.int64)
-
-    def convert(offsets: np.ndarray) -> np.ndarray:
-        if not len(line_keys):
-            return np.full(len(offsets), -1, dtype=np.int64)
-        keys = codes * shift + offsets
-        index = np.clip(np.searchsorted(line_keys, keys, side="right") - 1, 0, None)
-        return np.where(codes >= 0, originals[index] + (keys - line_keys[index]), -1)
-
-    starts, ends = np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64)
-    return convert(starts), convert(ends - 1) + np.where(codes >= 0, 1, 0)
 
 
 # --- tables for the boilerplate notebook ------------------------------------------------------------
