@@ -10,68 +10,13 @@ import pytest
 import newsdesk
 from newsdesk.analysis import chronology
 from newsdesk.ingest.corpus import Corpus
-from newsdesk.metadata.dates import PUBDATE_COLUMNS, publication_dates
 
-MANIFEST = """id,file,outlet,url,published,language
-a1,articles/a1.txt,Alpha,,2025-03-28,en
-b1,articles/b1.txt,Beta,,,en
-c1,articles/c1.txt,,,,en
-e1,articles/e1.txt,Gamma,,2025-05-01,en
-"""
-ARTICLES = {
-    # Dated by the manifest (Friday 28 March 2025); its byline says 20 March, which must not win.
-    "a1": """China and Russia plan talks in Moscow
-
-Published: March 20, 2025
-
-Chinese Foreign Minister Wang Yi will visit Russia on Monday, the foreign ministry in Beijing said.
-
-Wang Yi met Sergei Lavrov in Moscow on April 1, 2025, according to the ministry.
-
-Putin visited China on May 9, 2025 for the commemorations of the war.
-
-Xi Jinping met Donald Trump in Osaka in June 2019, when trade talks resumed.
-""",
-    # No manifest date: the byline gives Monday 18 August 2025.
-    "b1": """Ministers meet in Moscow
-
-Published: 18 Aug 2025
-
-Wang Yi met Sergei Lavrov in Moscow on April 2, 2025, the Russian side said in a statement.
-
-Putin visited China in May 2025, and the talks there lasted three days.
-
-Xi Jinping met Donald Trump in Busan on April 3, 2025 to discuss tariffs.
-
-The ministers spoke again on Monday about the summit in Alaska.
-""",
-    # No publication date to infer (no full date): "on Monday" stays unresolved; months still resolve.
-    "c1": """A busy week at the trade fair
-
-The ministers spoke on Monday about trade, and no further meetings are planned for now.
-
-Wang Yi opened the Harbin trade fair in June 2025, with delegations from twelve countries.
-
-Later in the week, reports said Wang Yi opened the Harbin trade fair in July 2025 instead.
-""",
-    # Dated, but without any temporal expression.
-    "e1": """Officials keep quiet on talks
-
-Officials in both capitals declined to comment on the talks or their timing.
-
-Diplomats said the two sides would keep their positions private and avoid public statements.
-""",
-}
+from ..corpora import small_dated_corpus
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    root = tmp_path_factory.mktemp("chrono-small")
-    (root / "articles").mkdir()
-    (root / "articles.csv").write_text(MANIFEST, encoding="utf-8")
-    for name, text in ARTICLES.items():
-        (root / "articles" / f"{name}.txt").write_text(text, encoding="utf-8")
-    return newsdesk.load_corpus(root, cache_dir=tmp_path_factory.mktemp("chrono-cache"))
+    return small_dated_corpus(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -90,44 +35,6 @@ def _row(frame: pd.DataFrame, article_id: str) -> pd.Series:
     return rows.iloc[0]
 
 
-# --- publication dates ----------------------------------------------------------------------------
-
-
-def test_manifest_date_wins_over_inference(small: Corpus) -> None:
-    dates = publication_dates(small, infer="all")
-    assert list(dates.columns) == PUBDATE_COLUMNS
-    a1 = _row(dates, "a1")
-    assert a1["given"] == pd.Timestamp("2025-03-28")
-    assert a1["inferred"] == pd.Timestamp("2025-03-20")  # the byline disagrees ...
-    assert a1["effective_date"] == pd.Timestamp("2025-03-28")  # ... and loses
-    assert a1["date_source"] == "manifest"
-    # By default only undated articles are inferred.
-    default = publication_dates(small)
-    assert pd.isna(_row(default, "a1")["inferred"])
-    assert _row(default, "a1")["effective_date"] == pd.Timestamp("2025-03-28")
-
-
-def test_undated_article_gets_the_inferred_date_and_source(small: Corpus) -> None:
-    dates = publication_dates(small)
-    b1 = _row(dates, "b1")
-    assert pd.isna(b1["given"])
-    assert b1["inferred"] == pd.Timestamp("2025-08-18")
-    assert b1["inferred_source"] == "byline" and b1["confidence"] >= 0.8
-    assert (b1["effective_date"], b1["date_source"]) == (pd.Timestamp("2025-08-18"), "inferred")
-    c1 = _row(dates, "c1")
-    assert pd.isna(c1["effective_date"]) and c1["date_source"] == "unknown"
-    assert c1["inferred_source"] == "none"
-
-
-def test_seed_publication_dates(seeds: Corpus) -> None:
-    dates = publication_dates(seeds, infer="all")
-    assert len(dates) == len(seeds.annotatable)
-    by_id = dates.set_index("article_id")
-    # 001: the manifest and the inference (caption date moved to "confirmed on Friday") agree.
-    assert by_id.loc["001_5c2688067300e010", "given"] == by_id.loc["001_5c2688067300e010", "inferred"]
-    # 000: no manifest date and no full date in the text.
-    assert by_id.loc["000_ea60f509096378bf", "date_source"] == "unknown"
-    assert (by_id["date_source"] == "manifest").sum() == 4
 
 
 # --- timexes --------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from newsdesk.core.text import normal_words
 from newsdesk.extract.events import (
     EVENT_COLUMNS,
     PRONOUNS,
@@ -216,10 +217,6 @@ def value_period(value: object) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         return None
 
 
-def _normal(text: object) -> str:
-    return " ".join(re.findall(r"[^\W_]+", text.lower())) if isinstance(text, str) else ""
-
-
 def event_keys(mentions: pd.DataFrame) -> pd.Series:
     """The conservative "same event" key of each mention, or None where it may not be compared.
 
@@ -229,9 +226,9 @@ def event_keys(mentions: pd.DataFrame) -> pd.Series:
     """
     from newsdesk.analysis.quotes import canonical_speakers
 
-    subject = canonical_speakers(mentions["subject"]).map(_normal)
+    subject = canonical_speakers(mentions["subject"]).map(normal_words)
     verb = mentions["verb"].fillna("").astype(str)
-    obj = mentions["object"].map(_normal)
+    obj = mentions["object"].map(normal_words)
     negated = mentions["negated"].fillna(False).astype(bool)
     comparable = (
         (subject != "")

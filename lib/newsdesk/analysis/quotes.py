@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from newsdesk.core.text import WORD_RE, normal_words
 from newsdesk.extract.run import step_frames
 from newsdesk.metadata.outlets import outlet_labels
 from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
@@ -38,7 +39,6 @@ MAX_SHINGLE_QUOTES = 200
 #: Quotes with fewer words than this are not clustered (a quoted word or two is a term, not a quote).
 MIN_QUOTE_WORDS = 4
 
-_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _QUOTED_RE = re.compile(r"[\"“«„‘]([^\"“”«»„‘’]{2,}?)[\"”»’]|``(.+?)''")
 _NAME_WORD_RE = re.compile(r"^[A-Z][\w'’.-]*$")
 _NOT_NAMES = frozenset(
@@ -110,7 +110,7 @@ def quoted_portion(text: str) -> str:
 
 
 def _shingles(text: str) -> frozenset[str]:
-    words = [w.lower() for w in _WORD_RE.findall(text)]
+    words = [w.lower() for w in WORD_RE.findall(text)]
     if len(words) < 3:
         return frozenset([" ".join(words)]) if words else frozenset()
     return frozenset(" ".join(words[i : i + 3]) for i in range(len(words) - 2))
@@ -118,7 +118,7 @@ def _shingles(text: str) -> frozenset[str]:
 
 def _relation(member: str, first: str) -> str:
     """How a later appearance relates to the first: same words, fewer, more, or other words."""
-    member_words, first_words = _normal(member).split(), _normal(first).split()
+    member_words, first_words = normal_words(member).split(), normal_words(first).split()
     if member_words == first_words:
         return "same"
     if set(member_words) <= set(first_words):
@@ -144,7 +144,7 @@ def cluster_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
     frame = quotes.reset_index(drop=True)
     portions = frame["text"].fillna("").map(quoted_portion)
     eligible = frame["kind"].isin(["direct", "partial"]) & (
-        portions.map(lambda t: len(_WORD_RE.findall(t))) >= MIN_QUOTE_WORDS
+        portions.map(lambda t: len(WORD_RE.findall(t))) >= MIN_QUOTE_WORDS
     )
     order = frame.assign(_position=range(len(frame))).sort_values(
         ["published_date", "_position"], na_position="last", kind="stable"
@@ -194,10 +194,6 @@ def cluster_quotes(quotes: pd.DataFrame) -> pd.DataFrame:
         quote_id=pd.Series(quote_ids, dtype=object).reindex(frame.index),
         relation=pd.Series(relations, dtype=object).reindex(frame.index),
     )
-
-
-def _normal(text: str) -> str:
-    return " ".join(w.lower() for w in _WORD_RE.findall(text))
 
 
 def quote_spread(quotes: pd.DataFrame) -> pd.DataFrame:

@@ -74,7 +74,7 @@ def timex_fingerprint() -> str:
     from newsdesk.parsing.pipeline import pipeline_fingerprint
 
     code = source_digest(
-        "newsdesk.analysis.chronology", "newsdesk.extract.timexes", "newsdesk.extract.timex_grammar"
+        "newsdesk.extract.events", "newsdesk.extract.timexes", "newsdesk.extract.timex_grammar"
     )
     return f"chronology-{CHRONOLOGY_CODE_VERSION}-{code}-{pipeline_fingerprint()}"
 

@@ -31,6 +31,7 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.core.cache import PACKAGED_LEXICONS
+from newsdesk.core.text import WORD_RE
 from newsdesk.extract.registry import Step, StepInputs, register, schema
 from newsdesk.extract.speakers import Resolved, SpeakerResolver, role_lexicon
 from newsdesk.parsing.parse import parse
@@ -78,7 +79,6 @@ _CLOSE_CONTEXT = set(' \t\r\n)]}>.,;:!?—–-/”»’›"') | {""}
 #: A short quote that ends like an utterance ("Yes," / "Never!") rather than a title or a term.
 _UTTERANCE_END = re.compile(r"[,.!?…]\W{0,2}$")
 _SMALL_WORDS = frozenset("a an the of and or for to in on at by with from as vs via de".split())
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
 # ---------------------------------------------------------------- lexicon
@@ -364,7 +364,7 @@ class _Article:
             if first:
                 first = False
                 continue
-            words = [w for w in _WORD.findall(line) if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
+            words = [w for w in WORD_RE.findall(line) if w[0].isalpha() and w.lower() not in _SMALL_WORDS]
             if (
                 len(words) >= 3
                 and not line.endswith(".")
@@ -568,7 +568,7 @@ def _colon_frames(article: _Article) -> list[_Frame]:
             or re.search(r"\s[-–—]\s", prefix)  # a topic label ("China – Russia: ...")
         ):
             continue
-        if len(_WORD.findall(match.group(2))) < 3:
+        if len(WORD_RE.findall(match.group(2))) < 3:
             continue
         span = doc.char_span(match.start(1), match.end(1), alignment_mode="expand")
         colon = doc.char_span(match.end(1), match.start(2), alignment_mode="expand")
@@ -809,7 +809,7 @@ def _quoted_words(
     inside = outside = 0
     k = max(0, bisect_right(starts, start) - 1)
     relevant = [q for q in quotes[k:] if q.start < end]
-    for match in _WORD.finditer(text, start, end):
+    for match in WORD_RE.finditer(text, start, end):
         position = match.start()
         if any(q.start <= position < q.end for q in relevant):
             inside += 1
@@ -862,7 +862,7 @@ def _extract(doc: Doc) -> Iterator[_Record]:
         start, end = frame.content
         low, high = article.paragraph_of(frame.cue[0].idx)
         start, end = max(start, low), min(end, high)
-        if end <= start or not _WORD.search(text, start, end):
+        if end <= start or not WORD_RE.search(text, start, end):
             frame.content = None  # its clause lies in another paragraph: a quote may still follow
             continue
         touched = [k for k, q in enumerate(quotes) if q.start < end and q.end > start]
@@ -906,7 +906,7 @@ def _extract(doc: Doc) -> Iterator[_Record]:
             if record is not None and record.kind == "direct":
                 last_direct, last_direct_region = record, article.region_of[span[-1].i]
             continue
-        n_words = len(_WORD.findall(text, quote.start, quote.end))
+        n_words = len(WORD_RE.findall(text, quote.start, quote.end))
         utterance = n_words > TERM_MAX_WORDS or _UTTERANCE_END.search(text, quote.start, quote.end)
         candidates = [
             f
@@ -937,7 +937,7 @@ def _extract(doc: Doc) -> Iterator[_Record]:
             last_direct, last_direct_region = record, article.region_of[span[-1].i]
             continue
         lo, hi = article.region_chars(region)
-        outside = len(_WORD.findall(text, lo, quote.start)) + len(_WORD.findall(text, quote.end, hi))
+        outside = len(WORD_RE.findall(text, lo, quote.start)) + len(WORD_RE.findall(text, quote.end, hi))
         if (
             last_direct is not None
             and region - last_direct_region <= CONTINUATION_REGIONS
@@ -1029,7 +1029,7 @@ def quoted_terms_from_doc(doc: Doc, quotes: pd.DataFrame | None = None) -> pd.Da
     for quote in scan_quotes(text):
         if any(s <= quote.start and quote.end <= e for s, e in attributed):
             continue
-        if len(_WORD.findall(text, quote.start, quote.end)) == 0:
+        if len(WORD_RE.findall(text, quote.start, quote.end)) == 0:
             continue
         if article is None:
             article = _Article(doc, scan_quotes(text))

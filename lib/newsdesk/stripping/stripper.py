@@ -3,7 +3,7 @@
 ``strip(text)`` scores every line of a scraped dump with a two-pass line classifier (cheap line and
 neighbourhood features plus a learned word lexicon, then the same features plus the first pass's
 probabilities around each line), both passes additive logistic models read from
-``models/boilerplate.json`` (trained by ``bench/train_boilerplate.py``). A few high-precision rules
+``models/boilerplate.json`` (trained by :mod:`newsdesk.stripping.training`). A few high-precision rules
 overrule it (share bars, "Read more:" lines, captions, metadata, comment forms, repeated paragraphs,
 headline lists after the article). The body is then re-scored as it sits in the body until nothing
 more is dropped, so stripping a stripped body keeps it. Each dropped line carries a reason from

@@ -1,4 +1,4 @@
-"""Train the line classifier behind ``newsdesk.strip``; writes lib/newsdesk/models/boilerplate.json.
+"""Train the line classifier behind ``newsdesk.strip``; writes lib/newsdesk/stripping/models/boilerplate.json.
 
 Data: ``train.jsonl.gz`` of the shared boilerplate kit, read at run time and never copied into the
 repository. It comes from WCXB, the Web Content eXtraction Benchmark by Murrough Foley
@@ -19,7 +19,7 @@ the first pass's out-of-fold probabilities around each line (stacking). Folds ar
 
 Usage (from the project root; needs scikit-learn and scipy, dev-only dependencies)::
 
-    .venv/bin/python bench/train_boilerplate.py [--train PATH] [--folds 5] [--no-cv] [--out PATH]
+    .venv/bin/python -m newsdesk.stripping.training [--train PATH] [--folds 5] [--no-cv] [--out PATH]
 """
 
 from __future__ import annotations
@@ -38,11 +38,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "lib"))
-
-from newsdesk.stripping import features as sf  # noqa: E402
-from newsdesk.stripping.stripper import (  # noqa: E402
+from newsdesk.stripping import features as sf
+from newsdesk.stripping.stripper import (
     MODEL_PATH,
     TITLE_NAMES,
     Additive,
@@ -53,6 +50,8 @@ from newsdesk.stripping.stripper import (  # noqa: E402
     title_candidates,
 )
 
+#: The project root of a checkout (lib/newsdesk/stripping/ is three levels below it); the kit sits beside it.
+ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_TRAIN = ROOT.parent / "shared" / "eval" / "boilerplate" / "train.jsonl.gz"
 _WORD = re.compile(r"\w+")
 TITLE_TOLERANCE = 0.005  # headline threshold: lowest within this accuracy of the best

@@ -1,0 +1,13 @@
+"""Words of a text, as every stage that compares names, quotes or events counts and normalises them."""
+
+from __future__ import annotations
+
+import re
+
+#: A word: letters or digits, with inner apostrophes ("China's", "don't"); underscores are not words.
+WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def normal_words(text: object) -> str:
+    """``text``'s words, lower-cased and joined by single spaces ("" for anything that is not text)."""
+    return " ".join(word.lower() for word in WORD_RE.findall(text)) if isinstance(text, str) else ""
