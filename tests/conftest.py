@@ -32,3 +32,11 @@ def seed_store(tmp_path_factory: pytest.TempPathFactory, seed_corpus_dir: Path) 
     summary = annotate(seed_corpus_dir, path, batch_size=2, progress=False)
     assert summary.complete and summary.n_annotated == 5
     return path
+
+
+@pytest.fixture(scope="session")
+def seeds(seed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The seed corpus loaded with a cache of its own (tests read it and never change it)."""
+    import newsdesk
+
+    return newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path_factory.mktemp("seed-cache"))

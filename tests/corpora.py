@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import newsdesk
@@ -67,3 +68,10 @@ def small_dated_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     for name, text in ARTICLES.items():
         (root / "articles" / f"{name}.txt").write_text(text, encoding="utf-8")
     return newsdesk.load_corpus(root, cache_dir=tmp_path_factory.mktemp("chrono-cache"))
+
+
+def one_row(frame: pd.DataFrame, article_id: str) -> pd.Series:
+    """The only row of ``frame`` for ``article_id`` (fails when there is none or more than one)."""
+    rows = frame[frame["article_id"] == article_id]
+    assert len(rows) == 1
+    return rows.iloc[0]

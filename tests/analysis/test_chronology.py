@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-import newsdesk
 from newsdesk.analysis import chronology
 from newsdesk.ingest.corpus import Corpus
 
@@ -22,17 +19,6 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
 @pytest.fixture(scope="module")
 def small_timeline(small: Corpus) -> pd.DataFrame:
     return chronology.timeline(small)
-
-
-@pytest.fixture(scope="module")
-def seeds(seed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path_factory.mktemp("chrono-seed-cache"))
-
-
-def _row(frame: pd.DataFrame, article_id: str) -> pd.Series:
-    rows = frame[frame["article_id"] == article_id]
-    assert len(rows) == 1
-    return rows.iloc[0]
 
 
 

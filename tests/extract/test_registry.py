@@ -9,6 +9,7 @@ import pyarrow as pa
 import pytest
 
 import newsdesk
+from newsdesk.core.cache import content_hash
 from newsdesk.extract import registry
 from newsdesk.extract.registry import Step, StepInputs, conform, register, schema, unregister
 from newsdesk.extract.run import step_frames
@@ -48,8 +49,9 @@ def test_every_built_in_step_is_registered_once_in_dependency_order() -> None:
 
 def test_keys_and_namespaces_follow_what_a_step_depends_on() -> None:
     quotes, timexes, terms = registry.get("quotes"), registry.get("timexes"), registry.get("framing_terms")
-    assert quotes.key("body", "2025-01-01") == quotes.key("body", None)  # no date in the key
-    assert timexes.key("body", "2025-01-01") != timexes.key("body", "2025-01-02")
+    sha = content_hash("A body.")
+    assert quotes.key(sha, "2025-01-01") == quotes.key(sha, None) == sha  # the body's hash alone
+    assert timexes.key(sha, "2025-01-01") != timexes.key(sha, "2025-01-02") != sha
     assert quotes.namespace("v1") == "quotes/v1"
     assert terms.namespace("v1", "lex") == "framing_terms/v1-lex"
     with pytest.raises(ValueError, match="lexicon"):

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
-import newsdesk
 from newsdesk.ingest.corpus import Corpus
 from newsdesk.metadata.dates import PUBDATE_COLUMNS, publication_dates
 from newsdesk.metadata.resolve import resolve_dates
 
-from ..corpora import small_dated_corpus
+from ..corpora import one_row, small_dated_corpus
 
 
 @pytest.fixture(scope="module")
@@ -21,39 +18,28 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     return small_dated_corpus(tmp_path_factory)
 
 
-@pytest.fixture(scope="module")
-def seeds(seed_corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    return newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path_factory.mktemp("dates-seed-cache"))
-
-
-def _row(frame: pd.DataFrame, article_id: str) -> pd.Series:
-    rows = frame[frame["article_id"] == article_id]
-    assert len(rows) == 1
-    return rows.iloc[0]
-
-
 def test_manifest_date_wins_over_inference(small: Corpus) -> None:
     dates = publication_dates(small, infer="all")
     assert list(dates.columns) == PUBDATE_COLUMNS
-    a1 = _row(dates, "a1")
+    a1 = one_row(dates, "a1")
     assert a1["given"] == pd.Timestamp("2025-03-28")
     assert a1["inferred"] == pd.Timestamp("2025-03-20")  # the byline disagrees ...
     assert a1["effective_date"] == pd.Timestamp("2025-03-28")  # ... and loses
     assert a1["date_source"] == "manifest"
     # By default only undated articles are inferred.
     default = publication_dates(small)
-    assert pd.isna(_row(default, "a1")["inferred"])
-    assert _row(default, "a1")["effective_date"] == pd.Timestamp("2025-03-28")
+    assert pd.isna(one_row(default, "a1")["inferred"])
+    assert one_row(default, "a1")["effective_date"] == pd.Timestamp("2025-03-28")
 
 
 def test_undated_article_gets_the_inferred_date_and_source(small: Corpus) -> None:
     dates = publication_dates(small)
-    b1 = _row(dates, "b1")
+    b1 = one_row(dates, "b1")
     assert pd.isna(b1["given"])
     assert b1["inferred"] == pd.Timestamp("2025-08-18")
     assert b1["inferred_source"] == "byline" and b1["confidence"] >= 0.8
     assert (b1["effective_date"], b1["date_source"]) == (pd.Timestamp("2025-08-18"), "inferred")
-    c1 = _row(dates, "c1")
+    c1 = one_row(dates, "c1")
     assert pd.isna(c1["effective_date"]) and c1["date_source"] == "unknown"
     assert c1["inferred_source"] == "none"
 

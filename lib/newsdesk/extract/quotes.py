@@ -1069,7 +1069,7 @@ def quotes_fingerprint() -> str:
 
 
 #: Bump when quote extraction changes its output; lexicon edits are picked up by their hash.
-QUOTES_CODE_VERSION = "1"
+QUOTES_CODE_VERSION = "2"
 
 
 def _quotes_step(doc: Doc, inputs: StepInputs) -> pd.DataFrame:

@@ -6,7 +6,7 @@ its output schema and its compute function. Everything that runs or stores steps
 registry instead of naming them:
 
 - the in-memory path (:func:`newsdesk.extract.run.step_frames`) reads and fills the disk cache under
-  ``step.namespace()`` and ``step.key(body, date)``;
+  ``step.namespace()`` and ``step.key(body_sha, date)``;
 - ``newsdesk annotate`` computes every registered step per article and writes one store table per step
   (``step.name``) with ``step.schema``; its workers record ``step.version()`` in the store's versions;
 - a store (:func:`newsdesk.open_store`) serves every registered step it holds under the same
@@ -89,9 +89,10 @@ class Step:
             return f"{base}-{lexicon}"
         return base
 
-    def key(self, body: str, date: str | None = None) -> str:
-        """The cache key of one article's frame: the body's hash, with the date when the step needs it."""
-        return content_hash(f"{body}\0{date or ''}") if self.needs_date else content_hash(body)
+    def key(self, body_sha: str, date: str | None = None) -> str:
+        """The cache key of one article's frame: its body's hash (:func:`~newsdesk.core.cache.content_hash`),
+        combined with its effective date when the step needs it."""
+        return content_hash(f"{body_sha}\0{date or ''}") if self.needs_date else body_sha
 
     def empty(self) -> pd.DataFrame:
         """A frame with no rows and the step's columns and dtypes."""

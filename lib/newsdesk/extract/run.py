@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from newsdesk.core.cache import content_hash
 from newsdesk.extract.registry import Step, StepInputs, conform, get
 from newsdesk.extract.steps import all_steps
 from newsdesk.parsing.parse import parse_cached
@@ -44,32 +45,31 @@ def step_frames(
     if any(step.needs_lexicon for step in steps) and lexicon is None:
         raise ValueError(f"steps {', '.join(s.name for s in steps if s.needs_lexicon)} need a lexicon")
     day = list(dates) if dates is not None else [None] * len(texts)
+    shas = [content_hash(text) for text in texts]
     fingerprint = lexicon.fingerprint if lexicon is not None else None
     cache = corpus.cache
-    namespaces = {step.name: step.namespace(lexicon=fingerprint) for step in steps}
-    found: dict[str, list[pd.DataFrame | None]] = {
-        step.name: [
-            cache.read_frame(namespaces[step.name], step.key(text, date))
-            for text, date in zip(texts, day, strict=True)
-        ]
-        for step in steps
-    }
+    order = _with_prerequisites(steps)
+    namespaces = {step.name: step.namespace(lexicon=fingerprint) for step in order}
+
+    def cached(step: Step, index: int) -> pd.DataFrame | None:
+        return cache.read_frame(namespaces[step.name], step.key(shas[index], day[index]))
+
+    found = {step.name: [cached(step, i) for i in range(len(texts))] for step in steps}
     missing = [i for i in range(len(texts)) if any(found[step.name][i] is None for step in steps)]
     if missing:
-        order = _with_prerequisites(steps)
         matcher = _matcher(lexicon) if any(step.needs_lexicon for step in order) else None
         docs = parse_cached(
             [texts[i] for i in missing], cache=cache, progress=progress, description=description
         )
         for index, doc in zip(missing, docs, strict=True):
             computed: dict[str, pd.DataFrame] = {}
-            for step in order:
-                have = found[step.name][index] if step.name in found else None
+            for step in order:  # a step's prerequisites come first, from the cache where it has them
+                have = found[step.name][index] if step.name in found else cached(step, index)
                 if have is None:
                     inputs = StepInputs(date=day[index], matcher=matcher, frames=computed)
                     have = conform(step, step.compute(doc, inputs))
+                    cache.write_frame(namespaces[step.name], step.key(shas[index], day[index]), have)
                     if step.name in found:
-                        cache.write_frame(namespaces[step.name], step.key(texts[index], day[index]), have)
                         found[step.name][index] = have
                 computed[step.name] = have
     return {name: [frame for frame in frames if frame is not None] for name, frames in found.items()}

@@ -179,6 +179,7 @@ class StoreCache(DiskCache):
         self.pubdate_namespace = pubdate_namespace(versions["pubdate"])
         self.docs_namespace = docs_namespace(versions["pipeline"])
         self._doc_units: dict[str, str] | None = None
+        self._keyed: pd.DataFrame | None = None
         self._doc_batch: dict[str, bytes] = {}
         self._frames: dict[str, dict[str, pd.DataFrame]] = {}
         self._pubdates: dict[str, bytes] | None = None
@@ -196,13 +197,16 @@ class StoreCache(DiskCache):
         return {key: unit for key, unit in zip(keys, units, strict=True) if not pd.isna(unit)}
 
     def _step_units(self, step: Step) -> dict[str, str]:
-        """The step's cache key of each stored article (from its body and effective date) -> its unit."""
-        articles = self.reader.read("articles", ["unit", "body", "effective_date"]).dropna(subset=["body"])
+        """The step's cache key of each stored article (its body hash and effective date) -> its unit."""
+        if self._keyed is None:
+            self._keyed = self.reader.read("articles", ["unit", "body_sha", "effective_date"])
+            self._keyed = self._keyed.dropna(subset=["body_sha"]).reset_index(drop=True)
+        articles = self._keyed
         dates = articles["effective_date"].astype(object).where(articles["effective_date"].notna(), None)
         keys = pd.Series(
-            [step.key(body, date) for body, date in zip(articles["body"], dates, strict=True)], dtype=object
+            [step.key(sha, date) for sha, date in zip(articles["body_sha"], dates, strict=True)], dtype=object
         )
-        return self._to_units(keys, articles["unit"].reset_index(drop=True), keys_of(step.name)[0])
+        return self._to_units(keys, articles["unit"], keys_of(step.name)[0])
 
     def _load(self, namespace: str) -> dict[str, pd.DataFrame]:
         if namespace not in self._frames:
