@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import newsdesk
+from newsdesk.extract.registry import Step, StepInputs, schema
 from newsdesk.ingest.corpus import Corpus
 
 MANIFEST = """id,file,outlet,url,published,language
@@ -75,3 +76,19 @@ def one_row(frame: pd.DataFrame, article_id: str) -> pd.Series:
     rows = frame[frame["article_id"] == article_id]
     assert len(rows) == 1
     return rows.iloc[0]
+
+
+def long_words(doc, inputs: StepInputs) -> pd.DataFrame:
+    """A toy step written for the registry tests: words of twelve letters or more, with the date given."""
+    rows = [(t.idx, t.idx + len(t), t.text, inputs.date) for t in doc if t.is_alpha and len(t) >= 12]
+    return pd.DataFrame(rows, columns=["start", "end", "text", "date"])
+
+
+#: The toy step, registered by the tests that use it (and removed after them).
+TOY_STEP = Step(
+    "long_words",
+    long_words,
+    schema(start="int", end="int", text="str", date="str"),
+    version=lambda: "long-words-1",
+    needs_date=True,
+)

@@ -16,29 +16,16 @@ from newsdesk.extract.run import step_frames
 from newsdesk.extract.steps import all_steps
 from newsdesk.stripping.corpus import corpus_bodies
 
+from ..corpora import TOY_STEP, long_words
+
 BUILT_IN = ["timexes", "quotes", "terms", "sentences", "entities", "framing_sentences", "framing_terms"]
-
-
-def upper_words(doc, inputs: StepInputs) -> pd.DataFrame:
-    """A toy step: words written in capitals, with the date it was given."""
-    rows = [(t.idx, t.idx + len(t), t.text, inputs.date) for t in doc if t.is_upper and len(t) > 2]
-    return pd.DataFrame(rows, columns=["start", "end", "text", "date"])
-
-
-TOY = Step(
-    "upper_words",
-    upper_words,
-    schema(start="int", end="int", text="str", date="str"),
-    version=lambda: "toy-1",
-    needs_date=True,
-)
 
 
 @pytest.fixture
 def toy_step():
-    register(TOY)
-    yield TOY
-    unregister(TOY.name)
+    register(TOY_STEP)
+    yield TOY_STEP
+    unregister(TOY_STEP.name)
 
 
 def test_every_built_in_step_is_registered_once_in_dependency_order() -> None:
@@ -60,9 +47,9 @@ def test_keys_and_namespaces_follow_what_a_step_depends_on() -> None:
 
 def test_registering_checks_prerequisites_and_span_columns() -> None:
     with pytest.raises(ValueError, match="not registered"):
-        register(Step("orphan", upper_words, TOY.schema, version=lambda: "1", after=("nothing",)))
+        register(Step("orphan", long_words, TOY_STEP.schema, version=lambda: "1", after=("nothing",)))
     with pytest.raises(ValueError, match="no start"):
-        register(Step("spanless", upper_words, schema(text="str"), version=lambda: "1"))
+        register(Step("spanless", long_words, schema(text="str"), version=lambda: "1"))
     assert "orphan" not in [step.name for step in all_steps()]
     with pytest.raises(KeyError, match="no step 'orphan'"):
         registry.get("orphan")
@@ -101,7 +88,7 @@ def test_a_toy_step_runs_in_memory_with_one_registration(
     corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "cache")
     bodies = corpus_bodies(corpus)
     dates = ["2025-03-28"] * len(bodies)
-    frames = step_frames(corpus, ["upper_words"], dates=dates, progress=False)["upper_words"]
+    frames = step_frames(corpus, ["long_words"], dates=dates, progress=False)["long_words"]
     assert len(frames) == len(bodies)
     found = pd.concat(frames, ignore_index=True)
     assert len(found) and (found["date"] == "2025-03-28").all()
@@ -109,4 +96,4 @@ def test_a_toy_step_runs_in_memory_with_one_registration(
         spans = zip(frame["start"], frame["end"], strict=True)
         assert [body[start:end] for start, end in spans] == frame["text"].tolist()
     with pytest.raises(ValueError, match="need the articles' dates"):
-        step_frames(corpus, ["upper_words"])
+        step_frames(corpus, ["long_words"])

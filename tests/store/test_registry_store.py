@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import newsdesk
-from newsdesk.extract.registry import Step, StepInputs, register, schema, unregister
+from newsdesk.extract.registry import register, unregister
 from newsdesk.extract.run import step_frames
 from newsdesk.extract.steps import all_steps
 from newsdesk.metadata.dates import publication_dates
@@ -19,20 +19,7 @@ from newsdesk.store.corpus import open_store
 from newsdesk.store.format import BASE_SCHEMAS, StoreError, table_schemas
 from newsdesk.stripping.corpus import corpus_bodies
 
-
-def long_words(doc, inputs: StepInputs) -> pd.DataFrame:
-    """A toy step written for this test: words of twelve letters or more, with the article's date."""
-    rows = [(t.idx, t.idx + len(t), t.text, inputs.date) for t in doc if t.is_alpha and len(t) >= 12]
-    return pd.DataFrame(rows, columns=["start", "end", "text", "date"])
-
-
-TOY = Step(
-    "long_words",
-    long_words,
-    schema(start="int", end="int", text="str", date="str"),
-    version=lambda: "long-words-1",
-    needs_date=True,
-)
+from ..corpora import TOY_STEP
 
 
 def _dates(corpus) -> list[str | None]:
@@ -50,7 +37,7 @@ def test_the_store_serves_exactly_the_registered_steps(seed_store: Path) -> None
 
 
 def test_a_step_registered_once_is_computed_stored_and_served(seed_corpus_dir: Path, tmp_path: Path) -> None:
-    register(TOY)
+    register(TOY_STEP)
     try:
         summary = annotate(seed_corpus_dir, tmp_path / "store", batch_size=3, progress=False)
         assert summary.complete
@@ -70,7 +57,7 @@ def test_a_step_registered_once_is_computed_stored_and_served(seed_corpus_dir: P
         for row in stored.itertuples():
             assert texts[row.article_id][row.text_start : row.text_end] == row.text
     finally:
-        unregister(TOY.name)
+        unregister(TOY_STEP.name)
 
 
 def test_a_store_of_an_older_format_is_refused_with_a_message(seed_store: Path, tmp_path: Path) -> None:
