@@ -1,8 +1,9 @@
 """newsdesk: compare how news outlets cover one story.
 
 The public surface is small: ``load_corpus`` for a folder of article dumps, ``open_store`` for an
-annotated Parquet store, ``open_corpus`` for either (what the notebooks call), ``nlp`` for the shared
-spaCy pipeline, and text-level functions added by later modules.
+annotated Parquet store, ``open_corpus`` for either with every article's outlet and date resolved
+(what the notebooks call), ``nlp`` for the shared spaCy pipeline, and text-level functions added by
+later modules. Each stage's corpus-level frames come from the stage's module (docs/architecture.md).
 """
 
 from newsdesk.ingest.corpus import Corpus, load_corpus
