@@ -61,6 +61,20 @@ KITS = (
             Metric("mean per-doc F1", r"^mean per-doc F1\s+([\d.]+)", 0.90),
         ),
     ),
+    *(
+        Kit(
+            f"boilerplate ({shape})",
+            "score_boilerplate.py",
+            f"boilerplate/shapes/dev_{shape}.jsonl.gz",
+            (
+                Metric("F1", r"^F1 \(of mean P, mean R\)\s+([\d.]+)", target),
+                Metric("recall", r"^recall\s+([\d.]+)", 0.90),
+                Metric("mean per-doc F1", r"^mean per-doc F1\s+([\d.]+)", 0.90),
+            ),
+        )
+        # The same dev pages as other scrapers dump them; targets are the bars of every dump shape.
+        for shape, target in (("inscriptis", 0.93), ("html2text", 0.90), ("blob", 0.85), ("excerpt", 0.80))
+    ),
     Kit(
         "quotes",
         "score_quotes.py",
@@ -184,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
             if before is not None and value < before - TOLERANCE:
                 status = f"  FELL from {before:.3f}"
                 failures.append(f"{kit.name} {metric.name}: {value:.3f} < {before:.3f} - {TOLERANCE}")
-            print(f"{kit.name:12} {metric.name:20} {value:.3f}{status}")
+            print(f"{kit.name:24} {metric.name:20} {value:.3f}{status}")
 
     if args.write and not failures:
         # Kits whose scorer was missing keep their committed figures.
