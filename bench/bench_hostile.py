@@ -1,7 +1,8 @@
-"""Time ``newsdesk.strip`` on hostile input: prints seconds per case and the 10 MB / 0.5 MB ratio.
+"""Time ``newsdesk.strip`` on hostile input: prints seconds per case, the 10 MB / 0.5 MB ratio of a
+layout-text dump, and a one-line (blob) dump at 1, 4 and 20 MB with its units and body size.
 
 Run: ``.venv/bin/python bench/bench_hostile.py``. Linear time means every case finishes in seconds and
-the ratio stays near 20 (the big dump is 20 times the small one).
+the ratios stay near the size ratios (20 for the layout dumps; 4 and 20 for the blobs).
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ def main() -> None:
     small, big = seconds(page * 30), seconds(page * 600)
     print(f"{'0.5 MB dump':34s} {small:6.2f} s")
     print(f"{'10 MB dump':34s} {big:6.2f} s   ratio {big / small:.1f} for 20x the text")
+    one_line = " ".join(" ".join(line.split()) for line in page.split("\n") if line.strip())
+    base = None
+    for megabytes in (1, 4, 20):
+        blob = (one_line + " ") * (megabytes * 1_000_000 // (len(one_line) + 1))
+        start = time.perf_counter()
+        result = newsdesk.strip(blob)
+        took = time.perf_counter() - start
+        base = base or took
+        units = int(result.lines["line_no"].iloc[-1])
+        print(
+            f"{f'{megabytes} MB one-line dump':34s} {took:6.2f} s   ratio {took / base:.1f}   "
+            f"{units} units, body {len(result.body) / len(blob):.0%} of the text"
+        )
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@
 #
 # **Method**
 #
+# - Each dump is first read in its **shape**: layout text (one block per line), Markdown (headings,
+#   lists and links read, link targets left out of the body) or one blob without line breaks (cut
+#   into sentence-sized units). The table below names each article's shape; a "line" is a unit of it.
 # - Each line of each dump is scored by a line classifier (cheap line and neighbourhood features,
 #   two passes, trained on a public benchmark of scraped pages) and a few high-precision rules
 #   (share bars, "Read more:" lines, captions); every dropped line gets a reason from a fixed list.
@@ -71,7 +74,7 @@ stripping = strip_corpus(corpus, settings)
 # ## Kept and dropped, per article
 
 # %%
-boilerplate.article_summary(stripping)
+boilerplate.article_summary(stripping, shapes=boilerplate.dump_shapes(corpus.annotatable))
 
 # %% tags=["nbval-ignore-output"]
 charts.show(charts.stripping_by_reason(boilerplate.reason_counts(stripping.lines)), "01_stripping_by_reason")

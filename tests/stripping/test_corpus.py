@@ -131,11 +131,27 @@ def test_render_body_keeps_one_blank_between_paragraphs() -> None:
             "text": ["Headline", "", "First para.", "", "", "Share this", "", "Second para.", ""],
             "kept": [True, True, True, True, True, False, True, True, True],
             "reason": ["title", "blank", "body", "blank", "blank", "share-bar", "blank", "body", "blank"],
+            "line_no": range(1, 10),
         }
     )
     body, starts = render_body(lines)
     assert body == "First para.\n\nSecond para."
     assert starts.tolist() == [-1, -1, 0, 12, -1, -1, -1, 13, -1]
+
+
+def test_render_body_joins_the_pieces_of_one_unit() -> None:
+    # "Read the [report](https://x.org/r) today." read as Markdown: two pieces of unit 1, link left out
+    lines = pd.DataFrame(
+        {
+            "text": ["Read the ", "report", " today.", "Next line."],
+            "kept": [True, True, True, True],
+            "reason": ["body"] * 4,
+            "line_no": [1, 1, 1, 2],
+        }
+    )
+    body, starts = render_body(lines)
+    assert body == "Read the report today.\nNext line."
+    assert starts.tolist() == [0, 9, 15, 23]
 
 
 @pytest.fixture(scope="module")

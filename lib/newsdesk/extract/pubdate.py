@@ -54,19 +54,17 @@ _FULL_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def _lines(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, reason) per line; every line counts as body when stripping fails."""
+    """(start, end, reason) per unit of the dump (a line, or a sentence of a blob); every line counts
+    as body when stripping fails."""
     try:
         from newsdesk.stripping.stripper import strip
 
         frame = strip(text).lines
-        rows = list(
-            zip(
-                frame["start"].tolist(),
-                frame["end"].tolist(),
-                frame["reason"].astype(str).tolist(),
-                strict=True,
-            )
+        units = frame.groupby("line_no", sort=True).agg(
+            start=("start", "min"), end=("end", "max"), reason=("reason", "first")
         )
+        reasons = units["reason"].astype(str).tolist()
+        rows = list(zip(units["start"].tolist(), units["end"].tolist(), reasons, strict=True))
     except Exception:  # evidence gathering must not fail because the classifier did
         rows, pos = [], 0
         for line in text.split("\n"):

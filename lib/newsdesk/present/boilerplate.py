@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from newsdesk.stripping.corpus import CorpusStripping
+from newsdesk.stripping.shapes import detect_shape
 
 
 def _nonblank(lines: pd.DataFrame) -> pd.DataFrame:
@@ -23,8 +24,16 @@ def reason_counts(lines: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["article_id", "n_chars"], ascending=[True, False], ignore_index=True)
 
 
-def article_summary(stripping: CorpusStripping) -> pd.DataFrame:
-    """Per article: lines and characters kept and dropped, the main drop reason, duplicate_of."""
+def dump_shapes(articles: pd.DataFrame) -> pd.Series:
+    """The dump shape of every article (``lines``, ``markdown`` or ``blob``), indexed by article_id."""
+    return pd.Series(
+        [detect_shape(text) for text in articles["text"]], index=articles["article_id"], name="shape"
+    )
+
+
+def article_summary(stripping: CorpusStripping, shapes: pd.Series | None = None) -> pd.DataFrame:
+    """Per article: its dump shape (when ``shapes`` from :func:`dump_shapes` is given), units kept and
+    dropped (a unit is a line, or a sentence of a one-blob dump), the main drop reason, duplicate_of."""
     dropped = _nonblank(stripping.lines)
     dropped = dropped[~dropped["kept"]]
     main_reason = (
@@ -44,8 +53,11 @@ def article_summary(stripping: CorpusStripping) -> pd.DataFrame:
         share_chars_kept=(table["n_chars_kept"] / table["n_chars"].where(table["n_chars"] > 0)).round(2),
         main_drop_reason=table["article_id"].map(main_reason),
     )
+    if shapes is not None:
+        table = table.assign(shape=table["article_id"].map(shapes))
     columns = [
         "article_id",
+        *(["shape"] if shapes is not None else []),
         "n_lines",
         "n_lines_kept",
         "n_lines_dropped",

@@ -18,7 +18,8 @@ from tqdm import tqdm
 
 from newsdesk.core.cache import DiskCache, source_digest
 from newsdesk.stripping import dedup, sitechrome
-from newsdesk.stripping.stripper import MODEL_PATH, strip
+from newsdesk.stripping.clutter import CLUTTER_PATH
+from newsdesk.stripping.stripper import model_files, strip
 
 if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus
@@ -26,15 +27,24 @@ if TYPE_CHECKING:
 #: Bump when this module changes what it stores; strip's code and model files are hashed automatically.
 STRIP_CODE_VERSION = "2"
 #: Modules whose code decides strip()'s output: any change to them invalidates cached strip results.
-STRIP_SOURCES = ("newsdesk.stripping.stripper", "newsdesk.stripping.features")
+STRIP_SOURCES = (
+    "newsdesk.stripping.stripper",
+    "newsdesk.stripping.features",
+    "newsdesk.stripping.shapes",
+    "newsdesk.stripping.clutter",
+)
 LINE_COLUMNS = ["article_id", "line_no", "start", "end", "text", "kept", "reason", "score"]
 PROGRESS_MIN_ITEMS = 500
 
 
 @lru_cache(maxsize=1)
 def strip_fingerprint() -> str:
-    """Version key of the stripper: code version plus a hash of its source files and trained model."""
-    model = hashlib.sha256(MODEL_PATH.read_bytes()).hexdigest()[:12]
+    """Version key of the stripper: code version plus a hash of its source files, trained models and
+    clutter phrases."""
+    digest = hashlib.sha256(CLUTTER_PATH.read_bytes())
+    for path in model_files():
+        digest.update(path.name.encode() + path.read_bytes())
+    model = digest.hexdigest()[:12]
     return f"strip-{STRIP_CODE_VERSION}-{model}-{source_digest(*STRIP_SOURCES)}"
 
 
@@ -96,37 +106,48 @@ def article_lines(text: str, sha256: str, cache: DiskCache) -> pd.DataFrame:
 
 
 def render_body(lines: pd.DataFrame) -> tuple[str, np.ndarray]:
-    """Body text of one article from its decided lines, and each line's offset in it (-1 if absent).
+    """Body text of one article from its decided pieces, and each piece's offset in it (-1 if absent).
 
-    Kept lines other than the title are joined with newlines; one blank line is kept between
-    paragraphs, none at the start or end.
+    Kept pieces other than the title are joined, "" within a unit (``line_no``) and "\n" between
+    units; one blank line is kept between paragraphs, none at the start or end.
     """
-    reasons = lines["reason"].astype(str).tolist()
-    return _render(lines["text"].tolist(), lines["kept"].to_numpy(bool).tolist(), reasons)
+    return _render(
+        lines["text"].tolist(),
+        lines["kept"].to_numpy(bool).tolist(),
+        lines["reason"].astype(str).tolist(),
+        lines["line_no"].tolist(),
+    )
 
 
-def _render(texts: list[str], kept: list[bool], reasons: list[str]) -> tuple[str, np.ndarray]:
-    """:func:`render_body` over one article's line texts, kept flags and reasons."""
+def _render(
+    texts: list[str], kept: list[bool], reasons: list[str], units: list[int]
+) -> tuple[str, np.ndarray]:
+    """:func:`render_body` over one article's piece texts, kept flags, reasons and unit numbers."""
     body_start = np.full(len(texts), -1, dtype=np.int64)
     parts: list[str] = []
     offset = 0
     pending_blank = -1
-    for index, (text, is_kept, reason) in enumerate(zip(texts, kept, reasons, strict=True)):
+    last_unit = None
+    for index, (text, is_kept, reason, unit) in enumerate(zip(texts, kept, reasons, units, strict=True)):
         if not is_kept or reason == "title":
             continue
-        if reason == "blank" or not text.strip():
+        if reason == "blank":
             if parts and pending_blank < 0:
                 pending_blank = index
             continue
-        if pending_blank >= 0:
-            body_start[pending_blank] = offset
-            parts.append("")
+        if parts and unit != last_unit:
+            parts.append("\n")
             offset += 1
+        if pending_blank >= 0:  # the blank unit between two paragraphs, as it is, then its "\n"
+            body_start[pending_blank] = offset
+            parts.append(texts[pending_blank] + "\n")
+            offset += len(texts[pending_blank]) + 1
             pending_blank = -1
         body_start[index] = offset
         parts.append(text)
-        offset += len(text) + 1
-    return "\n".join(parts), body_start
+        offset += len(text)
+        last_unit = unit
+    return "".join(parts), body_start
 
 
 def strip_articles(
@@ -192,50 +213,34 @@ def _bodies(lines: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, 
     all_texts = lines["text"].tolist()
     all_kept = lines["kept"].to_numpy(bool).tolist()
     all_reasons = lines["reason"].astype(str).tolist()
+    all_units = lines["line_no"].tolist()
     for article_id in articles["article_id"]:
         positions = positions_of.get(article_id, np.array([], dtype=np.int64)).tolist()
         texts = [all_texts[i] for i in positions]
         kept = [all_kept[i] for i in positions]
         reasons = [all_reasons[i] for i in positions]
-        body, starts = _render(texts, kept, reasons)
+        units = [all_units[i] for i in positions]
+        body, starts = _render(texts, kept, reasons, units)
         body_starts[positions] = starts
-        titles = [text for text, reason in zip(texts, reasons, strict=True) if reason == "title"]
-        nonblank = [text.strip() != "" for text in texts]
-        in_body = [
-            blank_free and is_kept and reason != "title"
-            for blank_free, is_kept, reason in zip(nonblank, kept, reasons, strict=True)
-        ]
+        titles = "".join(text for text, reason in zip(texts, reasons, strict=True) if reason == "title")
+        nonblank = {unit for unit, reason in zip(units, reasons, strict=True) if reason != "blank"}
+        in_body = {
+            unit
+            for unit, is_kept, reason in zip(units, kept, reasons, strict=True)
+            if is_kept and reason not in ("title", "blank")
+        }
         rows.append(
             {
                 "article_id": article_id,
-                "title": titles[0].strip() if titles else None,
+                "title": titles.strip() or None,
                 "body": body,
-                "n_lines": sum(nonblank),
-                "n_lines_kept": sum(in_body),
+                "n_lines": len(nonblank),
+                "n_lines_kept": len(in_body),
                 "n_chars": sum(len(text) for text in texts),
                 "n_chars_kept": len(body),
             }
         )
     return pd.DataFrame(rows, columns=BODY_COLUMNS), body_starts
-
-
-# --- tables for the boilerplate notebook ------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def strip_corpus(

@@ -17,6 +17,8 @@ from typing import Any
 
 import numpy as np
 
+from newsdesk.stripping.clutter import CLUTTER_PATH, ClutterMatcher, read_phrases
+
 # character class bits
 _ALPHA, _UPPER, _DIGIT, _SPACE, _TERM, _PUNCT, _SEP, _COMMA = 1, 2, 4, 8, 16, 32, 64, 128
 _BULLET, _CLOSER = 256, 512
@@ -231,6 +233,12 @@ def lexical_columns(score: np.ndarray) -> list[np.ndarray]:
 LEXICAL_NAMES = ["lex", "lex_p1", "lex_n1", "lex_w2", "lex_w6"]
 
 
+@lru_cache(maxsize=1)
+def clutter_matcher() -> ClutterMatcher:
+    """The packaged clutter phrases (``lexicons/clutter.txt``), read once."""
+    return ClutterMatcher(read_phrases(CLUTTER_PATH), _tokens)
+
+
 def token_lines(doc: Lines, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(non-blank line, vocabulary index) of every lexicon word, and each line's ASCII word count."""
     n = len(doc.nonblank)
@@ -396,7 +404,7 @@ _STAT_NAMES = [
     "ends_term", "ends_colon", "ends_alnum", "start_upper", "start_lower", "start_digit", "start_bullet",
     "indented", "ellipsis", "n_clock", "n_stop", "n_date", "n_hint",
     *[f"fam_{f}" for f in _FAMILY_NAMES], *[f"fam0_{f}" for f in _FAMILY_NAMES], "rule0",
-    "comment_head", "lex",
+    "comment_head", "clutter", "lex",
 ]
 STAT_ROW = {name: i for i, name in enumerate(_STAT_NAMES)}
 
@@ -450,7 +458,9 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     out[19] = np.bincount(np.searchsorted(ends, clock), minlength=n + 1)[:n]
 
     # ASCII word codes: stop words, dates, keyword families, lexicon (one reduceat over all tokens)
-    codes, vid = _token_codes(_tokens(doc.text), lexicon)
+    tokens = _tokens(doc.text)
+    codes, vid = _token_codes(tokens, lexicon)
+    out[STAT_ROW["clutter"]] = clutter_matcher().line_hits(tokens, _line_of(codes, doc), n)
     codes = np.append(codes, 0)  # sentinel: never an empty token array
     nl = codes == _NL
     # each line's first token (its leading break)
@@ -496,6 +506,7 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     n_alpha, n_upper, n_digit, n_punct, n_term, n_comma, n_sep, n_char, n_words, n_uwords = v[:10]
     ends_term = v[10] > 0
     n_clock, n_stop, n_date = v[19], v[20], v[21]
+    clutter = v[STAT_ROW["clutter"]]
     k = len(_FAMILY_NAMES)
     fam = dict(zip(_FAMILY_NAMES, v[23 : 23 + k], strict=True))
     out[_KW_ROWS] = np.minimum(v[23 : 23 + k], 3.0)
@@ -563,6 +574,9 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
         "headline": headline,
         "clock": np.minimum(n_clock, 2.0),
         "prose_gap_after": np.log1p(_gap(prose, forward=False)),
+        "clutter": np.minimum(clutter, 3.0),
+        "clutter_short": (clutter > 0) & (n_words <= _CLUTTER_SHORT_WORDS),
+        "log_doc_chars": np.log1p(float(n_char.sum())),
     }
     for name, value in cols.items():
         out[row[name]] = value
@@ -597,7 +611,10 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     out[at + 3 * k : at + 4 * k] = window_mean(base, 10)
     at = row[LEXICAL_NAMES[0]]
     out[at : at + len(LEXICAL_NAMES)] = lexical_columns(v[-1])
-    aux = {"n_words": n_words, "n_char": n_char, "short": short, "block": block, "ids": ids}
+    aux = {
+        "n_words": n_words, "n_char": n_char, "short": short, "block": block, "ids": ids,
+        "opens_comments": opens_comments,
+    }
     return out, aux
 
 
@@ -633,8 +650,9 @@ def context_features(x: np.ndarray, prob: np.ndarray, aux: dict[str, np.ndarray]
 
 
 _NEIGHBOURED = (
-    "log_words", "ends_term", "stop_frac", "title_frac", "short", "chrome_kw", "prose", "headline",
+    "log_words", "ends_term", "stop_frac", "title_frac", "short", "chrome_kw", "prose", "headline", "clutter",
 )
+_CLUTTER_SHORT_WORDS = 12  # a clutter phrase in a longer unit (a prose sentence) is likely not clutter
 BASE_NAMES: list[str] = [
     "log_chars", "log_words", "alpha_frac", "upper_frac", "digit_frac", "punct_frac", "log_term",
     "comma_rate", "log_sep", "title_frac", "stop_frac", "log_stop", "word_len", "ends_term", "ends_colon",
@@ -643,7 +661,8 @@ BASE_NAMES: list[str] = [
     "rel_len", "log_n", "blank_before", "blank_after", "blk_log_lines", "blk_log_chars", "blk_term",
     "date", "chrome_kw", "kw_density", "ellipsis", "headline", "clock", "run_short", "run_headline",
     "run_prose", "run_other", "prose_gap_before", "prose_gap_after", "prose_share5",
-    "since_header", "comment_ctx", "stamp_ctx", "comment_head", "after_comments",
+    "since_header", "comment_ctx", "stamp_ctx", "comment_head", "after_comments", "clutter",
+    "clutter_short", "log_doc_chars",
     *[f"{p}_{f}" for f in _FAMILY_NAMES for p in ("kw", "kw0")],
     *[f"{r}_{s}" for r in ("dense_w", "dense_p") for s in ("in", "before", "after")],
     *[f"{c}_{s}" for s in ("p1", "n1", "w3", "w10") for c in _NEIGHBOURED],

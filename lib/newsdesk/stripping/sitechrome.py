@@ -31,6 +31,14 @@ def normalise_line(text: str) -> str:
     return _SPACE_RE.sub(" ", _DIGITS_RE.sub("0", text.lower())).strip()
 
 
+def _whole_units(lines: pd.DataFrame) -> pd.Series:
+    """True for rows that are a whole unit: a piece of a Markdown line with a link in it is only part
+    of a sentence, so it is never compared across articles (nor dropped alone)."""
+    if "line_no" not in lines.columns:
+        return pd.Series(True, index=lines.index)
+    return ~lines.duplicated(["article_id", "line_no"], keep=False)
+
+
 def group_sizes(
     articles: pd.DataFrame, *, exclude: set[str] | frozenset[str] = frozenset(), min_group: int = MIN_GROUP
 ) -> pd.DataFrame:
@@ -68,10 +76,8 @@ def repeated_lines(
     columns = ["group", "line", "n_articles", "group_size", "share", "example"]
     outlets = articles.set_index("article_id")["outlet"]
     counted = articles.loc[~articles["article_id"].isin(exclude), ["article_id", "outlet"]]
-    candidates = lines.loc[
-        lines["article_id"].isin(counted["article_id"]) & (lines["text"].str.strip() != ""),
-        ["article_id", "text"],
-    ]
+    counted_rows = lines["article_id"].isin(counted["article_id"]) & _whole_units(lines)
+    candidates = lines.loc[counted_rows & (lines["text"].str.strip() != ""), ["article_id", "text"]]
     candidates = candidates[candidates["text"].str.len() <= max_chars]
     if candidates.empty:
         return pd.DataFrame(columns=columns)
@@ -117,7 +123,7 @@ def mark_repeated(lines: pd.DataFrame, articles: pd.DataFrame, repeated: pd.Data
     hit = pd.Series(
         [(g, n) in keys for g, n in zip(group, normalised, strict=True)], index=lines.index, dtype=bool
     )
-    hit &= lines["kept"].astype(bool)
+    hit &= lines["kept"].astype(bool) & _whole_units(lines)
     marked = lines.copy()
     marked.loc[hit, "kept"] = False
     marked.loc[hit, "reason"] = REASON

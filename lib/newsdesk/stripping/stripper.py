@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from newsdesk.stripping import features as sf
+from newsdesk.stripping import shapes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +48,11 @@ REASONS: tuple[str, ...] = (
 #: Reasons a non-blank line can be dropped for.
 DROP_REASONS: tuple[str, ...] = REASONS[3:]
 
-MODEL_PATH = Path(__file__).resolve().parent / "models" / "boilerplate.json"
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+#: The model of layout text (the ``lines`` shape), trained on layout-text pages ...
+MODEL_PATH = MODEL_DIR / "boilerplate.json"
+#: ... and the model of the other shapes (Markdown, blob), trained on the pages in every shape.
+SHAPES_MODEL_PATH = MODEL_DIR / "boilerplate-shapes.json"
 _DUP_MIN_WORDS = 8  # a paragraph must have this many words to count as a repeat
 _DUP_SHARE = 0.85  # share of a paragraph's word triples seen earlier that makes it a repeat
 _DUP_MAX_WORDS = 80  # words of a line looked at for repeats
@@ -137,10 +143,20 @@ class Additive:
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
-@lru_cache(maxsize=1)
-def default_model() -> Model:
-    """The shipped model (``models/boilerplate.json``), loaded once."""
-    return Model(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+def model_path(shape: str = "lines") -> Path:
+    """The shipped model file of a dump shape."""
+    return SHAPES_MODEL_PATH if shape != "lines" and SHAPES_MODEL_PATH.exists() else MODEL_PATH
+
+
+def model_files() -> list[Path]:
+    """Every shipped model file (they all decide what ``strip`` returns)."""
+    return sorted(MODEL_DIR.glob("boilerplate*.json"))
+
+
+@cache
+def default_model(shape: str = "lines") -> Model:
+    """The shipped model of a dump shape (:func:`model_path`), loaded once."""
+    return Model(json.loads(model_path(shape).read_text(encoding="utf-8")))
 
 
 # ---------------------------------------------------------------- rules
@@ -279,6 +295,7 @@ def _decide(
         return np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int64), {}
     prob, aux = model.predict(stats, doc.nonblank)
     reason = _rule_reasons(doc, stats)
+    reason[aux["opens_comments"] & (reason < 0)] = _R["comment-form"]  # "3 Comments" past the prose
     keep = model.keep(np.where(reason < 0, prob, 0.0), aux["n_words"]) & (reason < 0)
     return keep, prob, reason, aux
 
@@ -297,7 +314,8 @@ _TEASER_SPAN = 30  # non-blank lines after the header looked at
 
 
 def _teasers(doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.ndarray) -> np.ndarray:
-    """Headline-list headers and the kept teaser lines under them, up to the first kept paragraph."""
+    """Headline-list headers and the kept teaser lines under them, up to the first kept paragraph
+    (teaser lines the model dropped already get the same reason)."""
     out = np.zeros(len(keep), bool)
     v = stats.values
     words = v[sf.STAT_ROW["n_words"]]
@@ -315,6 +333,8 @@ def _teasers(doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.nd
         run = []
         for i in range(h + 1, min(h + 1 + _TEASER_SPAN, len(keep))):
             if not keep[i]:
+                if reason[i] < 0 and teaser[i]:  # the model dropped it already: say why
+                    reason[i] = _R["related-headlines"]
                 continue
             if not teaser[i]:
                 break
@@ -373,22 +393,31 @@ def _render(doc: sf.Lines, rows: np.ndarray) -> tuple[np.ndarray, str]:
 
 @dataclass(frozen=True)
 class Stripped:
-    """Result of :func:`strip`: the headline, the body text and a per-line account.
+    """Result of :func:`strip`: the headline, the body text, the dump's shape and a per-unit account.
 
-    ``body`` holds the body lines in input order joined with "\\n", with one blank input line kept
-    between paragraphs; the title is not part of it. ``lines`` is a DataFrame with one row per input
-    line: line_no (1-based), start and end (character offsets of the line in the input, without its
-    line break), text, kept (body lines, the blank lines kept between paragraphs, and the title),
-    reason (from :data:`REASONS`) and score (the model's keep probability; NaN for blank lines).
+    The dump is read as units of its shape (:mod:`newsdesk.stripping.shapes`): the lines of layout
+    text, the lines of Markdown without their markup, or the sentence-sized pieces of a blob. ``body``
+    holds the body units in input order joined with "\n", with one blank line kept between
+    paragraphs; the title is not part of it. ``lines`` is a DataFrame with one row per piece of every
+    unit (a unit is one piece unless Markdown was left out of it): line_no (the unit's number,
+    1-based), start and end (character offsets of the piece in the input), text (the input's
+    ``text[start:end]``), kept (body units, the blank lines kept between paragraphs, and the title),
+    reason (from :data:`REASONS`) and score (the model's keep probability; NaN for blank units). The
+    body is the kept pieces joined, "" within a unit and "\n" between units.
     """
 
     title: str | None
     body: str
     _detail: _Detail = field(repr=False)
 
+    @property
+    def shape(self) -> str:
+        """The dump's shape: ``lines``, ``markdown`` or ``blob``."""
+        return self._detail.view.shape
+
     @cached_property
     def lines(self) -> pd.DataFrame:
-        """One row per input line (built on first use)."""
+        """One row per piece of every unit (built on first use)."""
         return self._detail.frame()
 
 
@@ -396,17 +425,19 @@ class Stripped:
 class _Detail:
     """What :attr:`Stripped.lines` is built from."""
 
-    doc: sf.Lines
-    keep: np.ndarray  # per non-blank line
+    source: str  # the loaded text
+    view: shapes.View
+    doc: sf.Lines  # the view's units
+    keep: np.ndarray  # per non-blank unit
     prob: np.ndarray
     reason: np.ndarray  # rule reason code or -1
-    title: int  # non-blank line index or -1
+    title: int  # non-blank unit index or -1
     body_rows: np.ndarray  # indices into doc.lines
 
     def frame(self) -> pd.DataFrame:
         import pandas as pd
 
-        doc = self.doc
+        doc, view = self.doc, self.view
         n_all = len(doc.lines)
         nb = doc.nonblank
         codes = np.full(n_all, _R["blank"], np.int64)
@@ -418,15 +449,22 @@ class _Detail:
             kept[nb[self.title]] = True
         score = np.full(n_all, np.nan)
         score[nb] = self.prob
+        unit = view.units
+        ends = view.starts + view.lengths
+        if view.text is self.source:
+            texts = doc.lines  # the units are the input's lines
+        else:
+            source = self.source
+            texts = [source[s:e] for s, e in zip(view.starts.tolist(), ends.tolist(), strict=True)]
         return pd.DataFrame(
             {
-                "line_no": np.arange(1, n_all + 1),
-                "start": doc.starts,
-                "end": doc.ends,
-                "text": pd.Series(doc.lines, dtype=object),  # object: lone surrogates stay as they are
-                "kept": kept,
-                "reason": pd.Categorical.from_codes(codes, categories=list(REASONS)),
-                "score": score,
+                "line_no": unit + 1,
+                "start": view.starts,
+                "end": ends,
+                "text": pd.Series(texts, dtype=object),  # object: lone surrogates stay as they are
+                "kept": kept[unit],
+                "reason": pd.Categorical.from_codes(codes[unit], categories=list(REASONS)),
+                "score": score[unit],
             }
         )
 
@@ -438,16 +476,24 @@ def strip(text: str) -> Stripped:
     """
     if not isinstance(text, str):
         text = text.decode("utf-8", "replace") if isinstance(text, bytes | bytearray) else str(text or "")
-    return strip_with_model(text, default_model())
+    return strip_with_model(text, default_model)
 
 
-def strip_with_model(text: str, model: Model) -> Stripped:
-    """:func:`strip` with an explicit model (used by the training script's cross-validation)."""
-    doc = sf.split_lines(text)
+def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripped:
+    """:func:`strip` with an explicit model, or a function giving the model of a dump shape.
+
+    The dump's units are decided by the model of its shape; the body is then re-scored, until stable,
+    by the model of the body's own shape (a Markdown or blob body is plain lines), which is what
+    stripping the body again would use.
+    """
+    view = shapes.read_shape(text)
+    model_of = model if callable(model) and not isinstance(model, Model) else (lambda _shape: model)
+    model = model_of(view.shape)
+    doc = sf.split_lines(view.text)
     stats = sf.line_stats(doc, model.lexicon)
     keep, prob, reason, aux = _decide(doc, stats, model)
     cache: dict[str, np.ndarray] = {}
-    title, chrome = _title(doc, keep, prob, reason, aux, model)
+    title, chrome = _title(doc, keep, prob, reason, aux, model, _h1_units(view, doc))
     keep[chrome] = False
     reason[chrome] = _R["navigation"]
     if title >= 0:
@@ -462,6 +508,11 @@ def strip_with_model(text: str, model: Model) -> Stripped:
     # sit in the body (a line's own statistics do not change, its surroundings do) and re-run the
     # clean-up until nothing more is dropped. Each round drops a line; a budget bounds the work.
     budget = 20 * len(keep) + 1000
+    body_model = model
+    if view.shape != "lines":
+        body_model = model_of(shapes.detect_shape(_render(doc, doc.nonblank[keep])[1]))
+        if body_model.lexicon is not model.lexicon:
+            stats = sf.line_stats(doc, body_model.lexicon)
     while budget > 0:
         rows = np.flatnonzero(keep)
         if len(rows) == 0:
@@ -469,14 +520,14 @@ def strip_with_model(text: str, model: Model) -> Stripped:
         kept_lines = doc.nonblank[rows]
         positions = np.searchsorted(_body_rows(doc, kept_lines), kept_lines)
         budget -= len(rows)
-        sub_prob, sub_aux = model.predict(stats.take(rows), positions)
-        sub_keep = model.keep(sub_prob, sub_aux["n_words"])
+        sub_prob, sub_aux = body_model.predict(stats.take(rows), positions)
+        sub_keep = body_model.keep(sub_prob, sub_aux["n_words"]) & ~sub_aux["opens_comments"]
         keep[rows[~sub_keep]] = False
         if not _cleanup(doc, stats, keep, reason, cache) and sub_keep.all():
             break
     body_rows, body = _render(doc, doc.nonblank[keep])
     head = " ".join(doc.stripped[title].split()) if title >= 0 else None
-    return Stripped(head, body, _Detail(doc, keep, prob, reason, title, body_rows))
+    return Stripped(head, body, _Detail(text, view, doc, keep, prob, reason, title, body_rows))
 
 
 # ---------------------------------------------------------------- title
@@ -530,8 +581,21 @@ def _letters(s: str) -> str:
     return "".join(filter(str.isalnum, s[:300])).lower()
 
 
+def _h1_units(view: shapes.View, doc: sf.Lines) -> np.ndarray:
+    """Which non-blank units are a Markdown level-1 heading ("# Headline")."""
+    if view.heading_levels is None:
+        return np.zeros(len(doc.nonblank), bool)
+    return view.heading_levels[doc.nonblank] == 1
+
+
 def _title(
-    doc: sf.Lines, keep: np.ndarray, prob: np.ndarray, reason: np.ndarray, aux: dict, model: Model
+    doc: sf.Lines,
+    keep: np.ndarray,
+    prob: np.ndarray,
+    reason: np.ndarray,
+    aux: dict,
+    model: Model,
+    h1: np.ndarray,
 ) -> tuple[int, list[int]]:
     """Index (among non-blank lines) of the headline, or -1; and the kept lines above it that are chrome.
 
@@ -539,14 +603,21 @@ def _title(
     below it, sits in a dropped first line such as "Headline | Site", or is itself the first line of
     a page that has chrome; otherwise the headline scorer picks among the dropped lines just before
     the body. A top line that ends with the letters of a kept line just below it ("HomeNEWSHeadline")
-    is a breadcrumb: the line below is the headline. Only a page with a dropped line gets a title, so
-    a stripped body never does.
+    is a breadcrumb: the line below is the headline. In Markdown, the last level-1 heading above the
+    first paragraph is the headline. Only a page with a dropped line gets a title, so a stripped body
+    never does.
     """
     kept = np.flatnonzero(keep)
     if len(kept) == 0 or keep.all():
         return -1, []
     v = aux["x"]
     words = np.expm1(v[sf.BASE_NAMES.index("log_words")])
+    first_prose = kept[v[sf.BASE_NAMES.index("prose")][kept] > 0]
+    if h1.any() and len(first_prose):
+        heads = np.flatnonzero(h1[: first_prose[0]] & (reason[: first_prose[0]] < 0))
+        heads = heads[(words[heads] >= 3) & (words[heads] <= _HEADLINE_MAX_WORDS)]
+        if len(heads) and first_prose[0] - heads[-1] <= _TITLE_WINDOW:
+            return int(heads[-1]), []
     prose = v[sf.BASE_NAMES.index("prose")] > 0
     ids = aux["ids"]
     first_line = doc.stripped[0][:1000].lower()
@@ -573,7 +644,9 @@ def _title(
         return -1, []
     score = model.title.predict(feats)
     best = int(np.argmax(score))
-    return (int(idx[best]) if score[best] >= model.title_threshold else -1), []
+    if score[best] < model.title_threshold:
+        return -1, []
+    return _unbreadcrumb(doc, int(idx[best]), words)
 
 
 _LEAD_WORDS = (4, 20)  # a headline above the first paragraph

@@ -1,9 +1,12 @@
-"""Train the line classifier behind ``newsdesk.strip``; writes lib/newsdesk/stripping/models/boilerplate.json.
+"""Train the line classifiers behind ``newsdesk.strip`` (writes stripping/models/boilerplate*.json).
 
-Data: ``train.jsonl.gz`` of the shared boilerplate kit, read at run time and never copied into the
-repository. It comes from WCXB, the Web Content eXtraction Benchmark by Murrough Foley
+Data: ``train.jsonl.gz`` of the shared boilerplate kit and its training pages in the other dump shapes
+(``shapes/train_*.jsonl.gz``: inscriptis, html2text Markdown, one blob, 2,000-character excerpts), read
+at run time and never copied into the repository. Each dump is read as units of its shape first
+(:mod:`newsdesk.stripping.shapes`), exactly as ``strip`` reads it. The pages come from WCXB, the Web
+Content eXtraction Benchmark by Murrough Foley
 (github.com/Murrough-Foley/web-content-extraction-benchmark), licensed CC-BY-4.0; the kit turned
-its HTML into text dumps. Only the trained weights are committed.
+their HTML into text dumps. Only the trained weights are committed.
 
 Labels: the dump's words are aligned to the gold text (difflib matching blocks of 3+ words); a line
 is body when at least half of its words are aligned. Each training page is also added once as its
@@ -19,7 +22,10 @@ the first pass's out-of-fold probabilities around each line (stacking). Folds ar
 
 Usage (from the project root; needs scikit-learn and scipy, dev-only dependencies)::
 
-    .venv/bin/python -m newsdesk.stripping.training [--train PATH] [--folds 5] [--no-cv] [--out PATH]
+    .venv/bin/python -m newsdesk.stripping.training --model layout   # models/boilerplate.json
+    .venv/bin/python -m newsdesk.stripping.training --model shapes   # models/boilerplate-shapes.json
+
+(``--train``, ``--clean-only`` and ``--out`` override a preset; ``--folds 5``, ``--no-cv``.)
 """
 
 from __future__ import annotations
@@ -39,8 +45,10 @@ from urllib.parse import urlparse
 import numpy as np
 
 from newsdesk.stripping import features as sf
+from newsdesk.stripping import shapes
 from newsdesk.stripping.stripper import (
     MODEL_PATH,
+    SHAPES_MODEL_PATH,
     TITLE_NAMES,
     Additive,
     Model,
@@ -52,7 +60,25 @@ from newsdesk.stripping.stripper import (
 
 #: The project root of a checkout (lib/newsdesk/stripping/ is three levels below it); the kit sits beside it.
 ROOT = Path(__file__).resolve().parents[3]
-DEFAULT_TRAIN = ROOT.parent / "shared" / "eval" / "boilerplate" / "train.jsonl.gz"
+_KIT = ROOT.parent / "shared" / "eval" / "boilerplate"
+
+
+def _kit_shape(name: str) -> Path:
+    return _KIT / "shapes" / f"train_{name}.jsonl.gz"
+
+
+#: What each shipped model learns from: (files of pages, files learnt only as clean bodies, output).
+#: ``layout`` decides layout text: the html-text pages, plus the clean bodies of Markdown and blob
+#: pages, which it re-reads when such a body is stripped again. ``shapes`` decides Markdown and blobs:
+#: the same pages in every shape the kit carries (the excerpts and inscriptis too), one model for all.
+PRESETS: dict[str, tuple[list[Path], list[Path], Path]] = {
+    "layout": ([_KIT / "train.jsonl.gz"], [_kit_shape("html2text"), _kit_shape("blob")], MODEL_PATH),
+    "shapes": (
+        [_KIT / "train.jsonl.gz", *map(_kit_shape, ("inscriptis", "html2text", "blob", "excerpt"))],
+        [],
+        SHAPES_MODEL_PATH,
+    ),
+}
 _WORD = re.compile(r"\w+")
 TITLE_TOLERANCE = 0.005  # headline threshold: lowest within this accuracy of the best
 _LEX_IDX = [sf.BASE_NAMES.index(name) for name in sf.LEXICAL_NAMES]
@@ -94,6 +120,7 @@ class Page:
         clean: bool,
         weight: float = 1.0,
         title: str = "",
+        source: str = "",
     ) -> None:
         self.doc = sf.split_lines(text)
         self.title = tuple(_WORD.findall(title.lower()))
@@ -102,6 +129,7 @@ class Page:
         self.group = group
         self.gold = gold
         self.clean = clean
+        self.source = source
         words = np.fromiter((len(_WORD.findall(s)) for s in self.doc.stripped), float, len(self.doc.stripped))
         # each page counts equally (the metric averages over pages); a line counts by its words
         self.w = (words + 1.0) * (100.0 * weight / max(float(words.sum()), 1.0))
@@ -109,17 +137,24 @@ class Page:
 
 
 def build_pages(records: list[dict], clean_weight: float) -> list[Page]:
-    """Training pages and their clean copies (each weighing ``clean_weight`` of a page)."""
+    """Training pages (read as units of their dump shape) and their clean copies (each weighing
+    ``clean_weight`` of a page). The same site in several files is one group."""
     sites: dict[str, int] = {}
     pages = []
     for r in records:
         group = sites.setdefault(urlparse(r.get("url") or r["id"]).netloc, len(sites))
-        doc = sf.split_lines(r["dump"])
+        view = shapes.read_shape(r["dump"])
+        doc = sf.split_lines(view.text)
         y = line_labels(doc.lines, r["gold"])[doc.nonblank] >= 0.5
-        pages.append(Page(r["dump"], y, group, r["gold"], False, title=r.get("title") or ""))
+        source = r.get("_source", "")
+        weight = r.get("_weight", 1.0)
+        title = (r.get("title") or "") if view.shape != "blob" else ""  # a blob's headline is in a unit
+        if not r.get("_clean_only"):
+            pages.append(Page(view.text, y, group, r["gold"], False, weight, title=title, source=source))
         if y.any():
             _, clean = _render(doc, doc.nonblank[y])
-            pages.append(Page(clean, np.ones(int(y.sum()), bool), group, r["gold"], True, clean_weight))
+            labels = np.ones(int(y.sum()), bool)
+            pages.append(Page(clean, labels, group, r["gold"], True, clean_weight * weight))
     return pages
 
 
@@ -325,8 +360,9 @@ def report(name: str, prf: list[tuple[float, float]]) -> float:
 # ---------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("--train", type=Path, default=DEFAULT_TRAIN)
-    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--model", choices=sorted(PRESETS), default="layout", help="which shipped model to train")
+    ap.add_argument("--train", type=Path, nargs="+", help="training files (.jsonl.gz); default: the model's")
+    ap.add_argument("--out", type=Path, help="output file; default: the shipped model's file")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--c", type=float, default=0.3, help="inverse L2 strength of both passes")
     ap.add_argument("--clean-weight", type=float, default=0.5, help="weight of a page's clean copy")
@@ -343,12 +379,32 @@ def main(argv: list[str] | None = None) -> int:
         "--threshold-range", type=float, nargs=2, default=[0.25, 0.7], help="clip of that threshold"
     )
     ap.add_argument("--no-cv", action="store_true", help="skip the cross-validated score (not the folds)")
+    ap.add_argument(
+        "--clean-only", type=Path, nargs="*",
+        help="files whose pages are learnt only as clean bodies (the bodies this model re-reads)",
+    )
+    ap.add_argument(
+        "--shape-weight", type=float, default=1.0, help="weight of a page of every --train file but the first"
+    )
     args = ap.parse_args(argv)
+    preset_train, preset_clean, preset_out = PRESETS[args.model]
+    args.train = args.train or preset_train
+    args.clean_only = preset_clean if args.clean_only is None else args.clean_only
+    args.out = args.out or preset_out
     if args.precision_weight < 0:
         args.precision_weight = None
 
     t0 = time.time()
-    records = read_jsonl(args.train)
+    records = [
+        {**record, "_source": path.name.split(".")[0], "_weight": 1.0 if i == 0 else args.shape_weight}
+        for i, path in enumerate(args.train)
+        for record in read_jsonl(path)
+    ]
+    records += [
+        {**record, "_clean_only": True, "_weight": args.shape_weight}
+        for path in args.clean_only
+        for record in read_jsonl(path)
+    ]
     pages = build_pages(records, args.clean_weight)
     vocab = build_vocabulary(pages, args.min_sites, 8000)
     attach_lexical_rows(pages, vocab)
@@ -374,21 +430,27 @@ def main(argv: list[str] | None = None) -> int:
     adaptive = args.precision_weight is not None
     thresholds = [args.threshold] if adaptive else sorted({args.threshold, *args.also_thresholds})
     prf: dict[float, list[tuple[float, float]]] = {t: [] for t in thresholds}
+    by_source: dict[str, list[tuple[float, float]]] = {}
     examples = []
     for k in range(args.folds):
         tr = np.flatnonzero(fold != k)
         model = Model(fit_model([pages[i] for i in tr], [p1[i] for i in tr], lex_k[k], args))
         for i in np.flatnonzero(fold == k):
             if not pages[i].clean:
-                examples.append(title_examples(pages[i], model))
+                if pages[i].title:
+                    examples.append(title_examples(pages[i], model))
                 for t in thresholds if not args.no_cv else []:
                     model.threshold = t
                     body = strip_with_model(pages[i].doc.text, model).body
                     prf[t].append(page_prf(pages[i].gold, body))
+                    by_source.setdefault(pages[i].source, []).append(prf[t][-1])
                 model.threshold = args.threshold
     for t in thresholds if not args.no_cv else []:
         how = f"per-page threshold, precision weight {args.precision_weight}" if adaptive else f"at {t}"
         report(f"site-grouped {args.folds}-fold CV of strip() ({how})", prf[t])
+    if len(thresholds) == 1:
+        for source, scores in sorted(by_source.items()):
+            report(f"  {source}", scores)
 
     spec = fit_model(pages, p1, fit_lexicon(pages, vocab, args.lex_c), args)
     spec["title_names"] = TITLE_NAMES

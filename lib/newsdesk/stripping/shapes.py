@@ -1,0 +1,222 @@
+"""Dump shapes: how a scraper laid a page out, and the units the line classifier scores.
+
+Analysts do not choose their scraper, so a dump is first read as one of three shapes:
+
+- ``lines``: layout text (html-text, inscriptis, most scrapers): one block per line; a unit is a line.
+- ``markdown``: html2text-style Markdown: a unit is a line with its markup read and left out (heading
+  marks, list bullets, block quotes, emphasis, escapes, images, link targets and reference
+  definitions), so the body is plain text.
+- ``blob``: few or no line breaks (BeautifulSoup ``get_text``): every line is cut into sentence-sized
+  units, so chrome at the start and end of the page can be cut.
+
+In any shape a line longer than :data:`MAX_LINE_CHARS` is cut the same way, and a unit never exceeds
+:data:`MAX_UNIT_CHARS`, so no input makes the classifier's work superlinear.
+
+:func:`read_shape` returns a :class:`View`: the units joined by "\\n" (what the classifier reads) and,
+for every unit, its *pieces*: verbatim runs of the loaded text whose concatenation is the unit. So
+every offset in a unit maps back to the loaded text exactly, even where Markdown was left out. Cutting
+is local (a cut depends only on the characters around it) and a unit holds no place where it would be
+cut, which is why reading a stripped body again gives the same units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+SHAPES: tuple[str, ...] = ("lines", "markdown", "blob")
+#: A dump of at least this many characters ...
+BLOB_MIN_CHARS = 200
+#: ... whose lines longer than this many characters ...
+BLOB_LINE_CHARS = 1000
+#: ... hold at least this share of its characters is a blob (a one-line dump of 200+ characters is).
+BLOB_SHARE = 0.5
+#: In any shape, a line longer than this is cut into sentence-sized units.
+MAX_LINE_CHARS = 5000
+#: A unit longer than this is cut at its last space before the limit (or at the limit).
+MAX_UNIT_CHARS = 2000
+#: Markdown signals (links and headings) a dump needs to be read as Markdown ...
+MARKDOWN_MIN_SIGNALS = 3
+#: ... and the share of its non-blank lines that carry one.
+MARKDOWN_MIN_SHARE = 0.05
+
+# A sentence end ("." "!" "?" "…" or a closing quote after one), the white space after it, then what
+# opens a sentence. The space is where a unit ends; "Mr. Smith"-style abbreviations are not cut.
+_SENTENCE_CUT_RE = re.compile(
+    r"(?<=[.!?…\"”’])(?<!\b[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs|Mt|Lt|Co)\.)"
+    r"(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Sgt|Col|Maj|Inc|Ltd)\.)[ \t](?=[\"“‘(\[]?[A-Z0-9])"
+)
+_MD_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S", re.M)
+_MD_HEADING_LEVEL_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+\S")
+_MD_LINK_RE = re.compile(r"\]\([^()\s]{0,2000}")
+# What a Markdown line starts with: block quote marks, then a heading mark or a list bullet.
+_MD_PREFIX_RE = re.compile(r"[ \t]{0,16}(?:>[ \t]?){0,8}(?:#{1,6}[ \t]+|(?:[*+-]|\d{1,4}\\?[.)])[ \t]+)?")
+_MD_RULE_RE = re.compile(r"[ \t]{0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_MD_REFERENCE_RE = re.compile(r"[ \t]{0,3}\[[^\]\n]{1,200}\]:[ \t]*\S+")
+# Inline markup left out of a Markdown line: images (whole), link targets (with the "[" they close),
+# emphasis marks, backslash escapes and a heading's closing hashes.
+_MD_INLINE_RE = re.compile(
+    r"(?P<image>!\[[^\[\]\n]{0,500}\]\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,300}\")?\))"
+    r"|(?P<target>\]\([^()\s]{0,2000}(?:[ \t]+\"[^\"\n]{0,300}\")?\))"
+    r"|(?P<open>\[)"
+    r"|(?P<emphasis>(?<![\w*\\])(?:\*\*|__|\*|_)(?=[^\s*_])|(?<=[^\s*_\\])(?:\*\*|__|\*|_)(?![\w*]))"
+    r"|(?P<escape>\\(?=[\\`*_{}\[\]()#+\-.!>|]))"
+    r"|(?P<closing>[ \t]+#{1,6}[ \t]*$)"
+)
+
+
+@dataclass(frozen=True)
+class View:
+    """A dump read as units.
+
+    ``text`` is the units joined by "\\n". Piece ``k`` is the loaded text's
+    ``[starts[k], starts[k] + lengths[k])``, found at ``view_starts[k]`` in ``text``, inside unit
+    ``units[k]``; every unit has at least one piece (an empty one for an empty unit). A Markdown
+    view also knows each unit's heading level.
+    """
+
+    shape: str
+    text: str
+    units: np.ndarray
+    starts: np.ndarray
+    view_starts: np.ndarray
+    lengths: np.ndarray
+    heading_levels: np.ndarray | None = None  # per unit of a Markdown dump: 1 for "# ", 0 for none
+
+
+def detect_shape(text: str) -> str:
+    """``markdown``, ``blob`` or ``lines`` (see the module docstring)."""
+    links = sum(1 for _ in zip(range(10_000), _MD_LINK_RE.finditer(text), strict=False))
+    signals = links + len(_MD_HEADING_RE.findall(text))  # layout text has bullets too, not these
+    if signals >= MARKDOWN_MIN_SIGNALS:
+        nonblank = sum(1 for line in text.split("\n") if line.strip())
+        if signals >= MARKDOWN_MIN_SHARE * nonblank:
+            return "markdown"
+    if len(text) >= BLOB_MIN_CHARS:
+        long_chars = sum(n for n in map(len, text.split("\n")) if n > BLOB_LINE_CHARS)
+        if "\n" not in text.strip() or long_chars >= BLOB_SHARE * len(text):
+            return "blob"
+    return "lines"
+
+
+def read_shape(text: str, shape: str | None = None) -> View:
+    """``text`` read as units of its (detected, or given) ``shape``."""
+    shape = shape or detect_shape(text)
+    if shape == "markdown":
+        return _markdown_view(text)
+    return _cut_view(text, cut_every_line=shape == "blob", shape=shape)
+
+
+def unit_spans(line: str, cut_sentences: bool) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the units of one line: sentences when ``cut_sentences`` or the line
+    is longer than :data:`MAX_LINE_CHARS`, each at most :data:`MAX_UNIT_CHARS` long (cut at its last
+    space before the limit, else at the limit). The white space at a cut belongs to no unit."""
+    if not cut_sentences and len(line) <= MAX_LINE_CHARS:
+        return [(0, len(line))]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for cut in [*(m.start() for m in _SENTENCE_CUT_RE.finditer(line)), len(line)]:
+        while cut - start > MAX_UNIT_CHARS:
+            limit = start + MAX_UNIT_CHARS
+            space = line.rfind(" ", start + 1, limit)
+            spans.append((start, space if space > start else limit))
+            start = space + 1 if space > start else limit
+        spans.append((start, cut))
+        start = cut + 1
+    return spans
+
+
+def _cut_view(text: str, *, cut_every_line: bool, shape: str) -> View:
+    """Lines (and, where cut, sentence-sized units of a line) of ``text``: one piece per unit."""
+    lines = text.split("\n")
+    lengths = np.fromiter(map(len, lines), np.int64, len(lines))
+    line_starts = np.cumsum(lengths + 1) - lengths - 1
+    if not cut_every_line and not (lengths > MAX_LINE_CHARS).any():
+        return View(shape, text, np.arange(len(lines)), line_starts, line_starts.copy(), lengths)
+    starts: list[int] = []
+    ends: list[int] = []
+    for line, at in zip(lines, line_starts.tolist(), strict=True):
+        for start, end in unit_spans(line, cut_every_line):
+            starts.append(at + start)
+            ends.append(at + end)
+    piece_starts = np.asarray(starts, np.int64)
+    piece_lengths = np.asarray(ends, np.int64) - piece_starts
+    view_starts = np.cumsum(piece_lengths + 1) - piece_lengths - 1
+    view = "\n".join(text[s:e] for s, e in zip(starts, ends, strict=True))
+    return View(shape, view, np.arange(len(starts)), piece_starts, view_starts, piece_lengths)
+
+
+def _markdown_line_pieces(line: str) -> list[tuple[int, int]]:
+    """The runs of a Markdown line that are text: ``(start, end)`` offsets in the line."""
+    if _MD_RULE_RE.match(line) or _MD_REFERENCE_RE.match(line):
+        return []
+    removed: list[tuple[int, int]] = []
+    prefix = _MD_PREFIX_RE.match(line)
+    begin = prefix.end() if prefix else 0
+    removed.append((0, begin))
+    opens: list[int] = []
+    for m in _MD_INLINE_RE.finditer(line, begin):
+        kind = m.lastgroup
+        if kind == "open":
+            opens.append(len(removed))
+            removed.append((m.start(), m.start()))  # filled in if a link target closes it
+        elif kind == "target":
+            if opens:
+                at = opens.pop()
+                removed[at] = (removed[at][0], removed[at][0] + 1)
+            removed.append(m.span())
+        else:
+            removed.append(m.span())
+    pieces: list[tuple[int, int]] = []
+    position = 0
+    for start, end in sorted(removed):
+        if start > position:
+            pieces.append((position, start))
+        position = max(position, end)
+    if position < len(line):
+        pieces.append((position, len(line)))
+    return pieces
+
+
+def _markdown_view(text: str) -> View:
+    """A Markdown dump: one unit per line, each line's text without its markup (long lines cut)."""
+    units: list[int] = []
+    starts: list[int] = []
+    lengths: list[int] = []
+    view_parts: list[str] = []
+    levels: list[int] = []
+    unit = 0
+    at = 0
+    for line in text.split("\n"):
+        heading = _MD_HEADING_LEVEL_RE.match(line)
+        levels.append(len(heading.group(1)) if heading else 0)
+        pieces = _markdown_line_pieces(line) if len(line) <= MAX_LINE_CHARS else [(0, len(line))]
+        if not pieces:
+            pieces = [(0, 0)]
+        for start, end in pieces:
+            units.append(unit)
+            starts.append(at + start)
+            lengths.append(end - start)
+        view_parts.append("".join(line[s:e] for s, e in pieces))
+        unit += 1
+        at += len(line) + 1
+    unit_of = np.asarray(units, np.int64)
+    piece_lengths = np.asarray(lengths, np.int64)
+    unit_lengths = np.bincount(unit_of, weights=piece_lengths, minlength=unit).astype(np.int64)
+    unit_view_starts = np.cumsum(unit_lengths + 1) - unit_lengths - 1
+    within = np.cumsum(piece_lengths) - piece_lengths
+    first_of_unit = np.searchsorted(unit_of, unit_of)
+    within = within - within[first_of_unit]
+    view_starts = unit_view_starts[unit_of] + within
+    piece_starts = np.asarray(starts, np.int64)
+    return View(
+        "markdown",
+        "\n".join(view_parts),
+        unit_of,
+        piece_starts,
+        view_starts,
+        piece_lengths,
+        np.asarray(levels, np.int64),
+    )

@@ -1,0 +1,165 @@
+"""Dump shapes: Markdown read, blobs cut into sentences, offsets kept into the loaded text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import newsdesk
+from newsdesk.core.cache import DiskCache
+from newsdesk.present.boilerplate import article_summary, dump_shapes
+from newsdesk.stripping import shapes, sitechrome
+from newsdesk.stripping.corpus import strip_articles
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+SEEDS = sorted((DATA / "articles").glob("*.txt"))
+
+ARTICLE = (
+    "China's foreign minister Wang Yi arrived in Moscow on Monday for two days of talks. "
+    "Mr. Wang told reporters that relations between the two countries were at their best. "
+    "Russian Foreign Minister Sergei Lavrov said the talks would cover trade, energy and security. "
+    "The visit follows a phone call between the two presidents last month, officials said. "
+    "Analysts in Beijing said the trip was meant to show that ties remain close despite sanctions."
+)
+
+MARKDOWN_PAGE = f"""[Skip to content](#main)
+
+* [Home](https://news.example.org/)
+* [World](https://news.example.org/world)
+* [Business](https://news.example.org/business)
+
+# Wang Yi arrives in Moscow for talks
+
+By [Jane Doe](https://news.example.org/authors/jane-doe)
+
+![Wang Yi in Moscow](https://img.example.org/wang.jpg)
+
+{ARTICLE.replace("Russian Foreign Minister", "[Russian Foreign Minister](https://en.wikipedia.org/wiki/Lavrov)")}
+
+The two ministers are due to meet again in **September**, a _Kremlin_ spokesman said on Tuesday, \
+adding that a date for the next summit had not been set and that both sides wanted it this year.
+
+Trade between the two countries reached a record last year, according to Chinese customs data, \
+and officials in both capitals said they expected it to grow further as new routes open.
+
+* * *
+
+[Share on Facebook](https://facebook.com/share?u=x) [Share on X](https://x.com/intent)
+
+[Privacy policy](https://news.example.org/privacy) [Terms](https://news.example.org/terms)
+"""
+
+
+def _pieces_map_back(text: str, result: newsdesk.Stripped) -> None:
+    frame = result.lines
+    for start, end, piece in zip(frame["start"], frame["end"], frame["text"], strict=True):
+        assert text[start:end] == piece
+
+
+def test_seeds_are_layout_text() -> None:
+    assert {shapes.detect_shape(path.read_text(encoding="utf-8")) for path in SEEDS} == {"lines"}
+
+
+def test_markdown_is_read_and_link_targets_leave_the_body() -> None:
+    assert shapes.detect_shape(MARKDOWN_PAGE) == "markdown"
+    result = newsdesk.strip(MARKDOWN_PAGE)
+    assert result.shape == "markdown"
+    _pieces_map_back(MARKDOWN_PAGE, result)
+    assert "](" not in result.body and "http" not in result.body and "wikipedia" not in result.body
+    assert "Russian Foreign Minister Sergei Lavrov said the talks" in result.body  # link text stays
+    assert "meet again in September, a Kremlin spokesman said" in result.body  # emphasis marks go
+    assert result.title == "Wang Yi arrives in Moscow for talks"  # "# " left out of the headline
+    assert "Privacy policy" not in result.body
+
+
+def test_markdown_pieces_give_exact_offsets_around_a_link() -> None:
+    view = shapes.read_shape(MARKDOWN_PAGE)
+    at = view.text.index("Russian Foreign Minister Sergei")
+    piece = int(np.searchsorted(view.view_starts, at, side="right") - 1)
+    start = int(view.starts[piece] + (at - view.view_starts[piece]))
+    assert MARKDOWN_PAGE[start : start + len("Russian Foreign Minister")] == "Russian Foreign Minister"
+    after = view.text.index("Sergei Lavrov")
+    piece = int(np.searchsorted(view.view_starts, after, side="right") - 1)
+    start = int(view.starts[piece] + (after - view.view_starts[piece]))
+    assert MARKDOWN_PAGE[start : start + len("Sergei Lavrov")] == "Sergei Lavrov"  # past the link target
+
+
+def test_layout_text_with_list_bullets_is_not_markdown() -> None:
+    layout = "Menu\n  * World\n  * Business\n\n" + ARTICLE.replace(". ", ".\n\n") + "\n  * A bullet point."
+    assert shapes.detect_shape(layout) == "lines"
+
+
+def test_a_blob_is_cut_into_sentences_and_chrome_at_its_ends_can_go() -> None:
+    blob = (
+        "Home World Business Sport Subscribe Log in Already a subscriber? Log in "
+        f"Wang Yi arrives in Moscow for talks {ARTICLE} {ARTICLE.replace('Monday', 'Tuesday')} "
+        "Follow us on Telegram. Join us on Telegram. Copyright © 2024 Example News. All rights reserved."
+    )
+    assert "\n" not in blob
+    result = newsdesk.strip(blob)
+    assert result.shape == "blob"
+    _pieces_map_back(blob, result)
+    units = result.lines.groupby("line_no")["text"].agg(lambda pieces: "".join(pieces)).tolist()
+    assert "Mr. Wang told reporters that relations between the two countries were at their best." in units
+    assert len(units) >= 10
+    assert "relations between the two countries were at their best" in result.body
+    assert "All rights reserved" not in result.body
+    assert newsdesk.strip(result.body).body == result.body
+
+
+def test_a_huge_one_line_dump_is_segmented_not_dropped() -> None:
+    sentences = [line.strip() for path in SEEDS for line in path.read_text(encoding="utf-8").split("\n")]
+    prose = " ".join(s for s in sentences if len(s.split()) >= 12)
+    assert len(prose) > shapes.MAX_LINE_CHARS  # the seeds' prose on one line, ~13 KB
+    spans = shapes.unit_spans(prose, cut_sentences=True)
+    assert max(end - start for start, end in spans) <= shapes.MAX_UNIT_CHARS
+    result = newsdesk.strip(prose)
+    assert result.shape == "blob"
+    assert len(result.body) > 0.5 * len(prose)
+    # twenty megabytes without one sentence end: units of bounded size, offsets still exact
+    words = "word " * 4_000_000
+    spans = shapes.unit_spans(words, cut_sentences=True)
+    assert max(end - start for start, end in spans) <= shapes.MAX_UNIT_CHARS
+    assert all(words[end] == " " for _, end in spans[:-1])
+
+
+def test_notebook_summary_names_each_articles_shape(tmp_path: Path) -> None:
+    articles = pd.DataFrame(
+        {
+            "article_id": ["md", "blob", "seed"],
+            "text": [MARKDOWN_PAGE, " ".join([ARTICLE] * 4), SEEDS[0].read_text(encoding="utf-8")],
+            "sha256": ["a" * 64, "b" * 64, "c" * 64],
+            "outlet": [None, None, None],
+            "published_date": [None, None, None],
+        }
+    )
+    stripping = strip_articles(articles, DiskCache(tmp_path))
+    summary = article_summary(stripping, shapes=dump_shapes(articles)).set_index("article_id")
+    assert summary["shape"].to_dict() == {"md": "markdown", "blob": "blob", "seed": "lines"}
+    md_body = stripping.bodies.set_index("article_id").loc["md", "body"]
+    assert md_body == newsdesk.strip(MARKDOWN_PAGE).body and "http" not in md_body
+
+
+def test_a_piece_of_a_markdown_line_is_never_site_chrome() -> None:
+    # six articles of one outlet: "Subscribe" and "Reuters" are whole lines in each; "Reuters" is also
+    # the link text inside "By [Reuters](...), in Moscow." (a piece of a unit), which must stay
+    rows = []
+    for k in range(6):
+        article = f"a{k}"
+        rows += [
+            (article, 1, "By ", True, "body"),
+            (article, 1, "Reuters", True, "body"),
+            (article, 1, ", in Moscow.", True, "body"),
+            (article, 2, "Subscribe", True, "body"),
+            (article, 3, "Reuters", True, "body"),
+        ]
+    lines = pd.DataFrame(rows, columns=["article_id", "line_no", "text", "kept", "reason"])
+    articles = pd.DataFrame({"article_id": [f"a{k}" for k in range(6)], "outlet": ["Wire"] * 6})
+    repeated = sitechrome.repeated_lines(lines, articles)
+    assert set(repeated["line"]) == {"subscribe", "reuters"}
+    marked = sitechrome.mark_repeated(lines, articles, repeated)
+    dropped = marked[~marked["kept"]]
+    assert set(dropped["line_no"]) == {2, 3}
+    assert marked[marked["line_no"] == 1]["kept"].all()
