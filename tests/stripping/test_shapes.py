@@ -113,14 +113,14 @@ def test_a_huge_one_line_dump_is_segmented_not_dropped() -> None:
     sentences = [line.strip() for path in SEEDS for line in path.read_text(encoding="utf-8").split("\n")]
     prose = " ".join(s for s in sentences if len(s.split()) >= 12)
     assert len(prose) > shapes.MAX_LINE_CHARS  # the seeds' prose on one line, ~13 KB
-    spans = shapes.unit_spans(prose, cut_sentences=True)
+    spans = shapes.unit_spans(prose)
     assert max(end - start for start, end in spans) <= shapes.MAX_UNIT_CHARS
     result = newsdesk.strip(prose)
     assert result.shape == "blob"
     assert len(result.body) > 0.5 * len(prose)
     # twenty megabytes without one sentence end: units of bounded size, offsets still exact
     words = "word " * 4_000_000
-    spans = shapes.unit_spans(words, cut_sentences=True)
+    spans = shapes.unit_spans(words)
     assert max(end - start for start, end in spans) <= shapes.MAX_UNIT_CHARS
     assert all(words[end] == " " for _, end in spans[:-1])
 
@@ -163,3 +163,29 @@ def test_a_piece_of_a_markdown_line_is_never_site_chrome() -> None:
     dropped = marked[~marked["kept"]]
     assert set(dropped["line_no"]) == {2, 3}
     assert marked[marked["line_no"] == 1]["kept"].all()
+
+
+def test_long_lines_are_cut_alike_in_a_page_and_in_its_body() -> None:
+    long_paragraph = " ".join([ARTICLE] * 3)  # one line of ~1,450 characters among short chrome lines
+    teasers = "".join(f"Teaser headline number {k}\n" for k in range(100))
+    page = "Home\nWorld\nSubscribe\n\n" + long_paragraph + "\n\n" + teasers
+    result = newsdesk.strip(page)
+    assert result.shape == "lines"
+    units = result.lines.groupby("line_no")["text"].agg(lambda pieces: "".join(pieces)).tolist()
+    assert "Mr. Wang told reporters that relations between the two countries were at their best." in units
+    assert newsdesk.strip(result.body).body == result.body
+
+
+def test_a_long_markdown_line_is_read_and_cut() -> None:
+    linked = ARTICLE.replace("Moscow", "[Moscow](https://example.org/moscow)")
+    page = "# Wang Yi in Moscow\n\n" + " ".join([linked] * 3) + "\n\n[Home](/) [News](/n) [World](/w)\n"
+    view = shapes.read_shape(page)
+    assert view.shape == "markdown" and "https" not in view.text
+    sentence = "Mr. Wang told reporters that relations between the two countries were at their best."
+    assert sentence in view.text.split("\n")
+    for k in range(len(view.units)):
+        piece = page[view.starts[k] : view.starts[k] + view.lengths[k]]
+        assert piece == view.text[view.view_starts[k] : view.view_starts[k] + view.lengths[k]]
+    result = newsdesk.strip(page)
+    _pieces_map_back(page, result)
+    assert newsdesk.strip(result.body).body == result.body

@@ -19,6 +19,8 @@ CLUTTER_PATH = Path(__file__).resolve().parent / "lexicons" / "clutter.txt"
 GAP_WORDS = 6
 #: Phrases (or the parts around a ``*``) longer than this many words are ignored.
 MAX_PHRASE_WORDS = 5
+#: Distinct phrase words kept (word ids fit in 16 bits); phrases with further words are ignored.
+MAX_WORDS = 0xFFFF
 
 
 def read_phrases(path: Path = CLUTTER_PATH) -> list[str]:
@@ -35,9 +37,12 @@ class ClutterMatcher:
         self.gapped: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
         whole: list[tuple[int, ...]] = []
         for phrase in phrases:
-            parts = [tuple(self._ids(tokenize(part))) for part in phrase.split("*")]
-            if any(not part or len(part) > MAX_PHRASE_WORDS for part in parts) or len(parts) > 2:
+            words = [tokenize(part) for part in phrase.split("*")]
+            if any(not part or len(part) > MAX_PHRASE_WORDS for part in words) or len(words) > 2:
                 continue
+            if len(self.word_id | dict.fromkeys(w for part in words for w in part)) > MAX_WORDS:
+                continue
+            parts = [tuple(self._ids(part)) for part in words]
             if len(parts) == 1:
                 whole.append(parts[0])
             else:
@@ -45,7 +50,7 @@ class ClutterMatcher:
         exact: dict[int, set[int]] = {}
         for words in whole:  # codes once every word has its id (the base is the vocabulary size)
             exact.setdefault(len(words), set()).add(self._code(words))
-        self.exact = {n: np.fromiter(codes, np.int64, len(codes)) for n, codes in exact.items()}
+        self.exact = {n: np.sort(np.fromiter(codes, np.int64, len(codes))) for n, codes in exact.items()}
 
     def _ids(self, words: list[bytes]) -> list[int]:
         return [self.word_id.setdefault(word, len(self.word_id) + 1) for word in words]
@@ -57,40 +62,45 @@ class ClutterMatcher:
     def _code(self, ids: tuple[int, ...]) -> int:
         return sum(i * self._base**j for j, i in enumerate(ids))
 
-    def _codes(self, ids: np.ndarray, n: int) -> np.ndarray:
-        """Code of the ``n`` words starting at every token (0 where one of them is not a phrase word)."""
-        code = np.zeros(len(ids), np.int64)
-        ok = np.ones(len(ids), bool)
-        for j in range(n):
-            shifted = np.zeros(len(ids), np.int64)
-            if j < len(ids):
-                shifted[: len(ids) - j] = ids[j:]
-            ok &= shifted > 0
-            code += shifted * self._base**j
-        return np.where(ok, code, 0)
-
-    def _starts(self, ids: np.ndarray, words: tuple[int, ...]) -> np.ndarray:
-        """Token positions where ``words`` start."""
-        return np.flatnonzero(self._codes(ids, len(words)) == self._code(words))
-
     def line_hits(self, tokens: list[bytes], line_of: np.ndarray, n_lines: int) -> np.ndarray:
         """Phrases found on each of ``n_lines`` lines; ``line_of`` is each token's line (a line break
         token is not a phrase word, so no phrase spans two lines)."""
         ids = np.fromiter(map(self.word_id.get, tokens, repeat(0)), np.int64, len(tokens))
-        hits: list[np.ndarray] = []
-        if ids.any():
-            for n, codes in self.exact.items():
-                hits.append(np.flatnonzero(np.isin(self._codes(ids, n), codes)))
-            for head, tail in self.gapped:
-                ends = self._starts(ids, head) + len(head)
-                tails = self._starts(ids, tail)
-                if len(ends) == 0 or len(tails) == 0:
-                    continue
-                nxt = np.searchsorted(tails, ends)
-                found = nxt < len(tails)
-                near = tails[np.minimum(nxt, len(tails) - 1)] - ends <= GAP_WORDS
-                same = line_of[np.minimum(tails[np.minimum(nxt, len(tails) - 1)], len(line_of) - 1)]
-                hit = found & near & (same == line_of[np.minimum(ends - 1, len(line_of) - 1)])
-                hits.append(ends[hit] - 1)
+        return self.hits(ids, line_of, n_lines)
+
+    def hits(self, ids: np.ndarray, line_of: np.ndarray, n_lines: int) -> np.ndarray:
+        """:meth:`line_hits` given each token's phrase-word id (``word_id``; 0: not a phrase word).
+
+        Only tokens that are phrase words are looked at: the code of the ``n`` words from such a token
+        is a number in base (vocabulary size + 1); a word that is no phrase word is digit 0, which no
+        phrase has, so it matches nothing.
+        """
+        starts = np.flatnonzero(ids)
+        if len(starts) == 0:
+            return np.zeros(n_lines)
+        padded = np.concatenate([ids, np.zeros(MAX_PHRASE_WORDS, np.int64)])
+        codes: dict[int, np.ndarray] = {}
+
+        def codes_of(n: int) -> np.ndarray:
+            if n not in codes:
+                code = np.zeros(len(starts), np.int64)
+                for j in range(n):
+                    code += padded[starts + j] * self._base**j
+                codes[n] = code
+            return codes[n]
+
+        hits = []
+        for n, phrase_codes in self.exact.items():  # sorted: a binary search per candidate
+            code = codes_of(n)
+            found = phrase_codes[np.minimum(np.searchsorted(phrase_codes, code), len(phrase_codes) - 1)]
+            hits.append(starts[found == code])
+        for head, tail in self.gapped:
+            ends = starts[codes_of(len(head)) == self._code(head)] + len(head)
+            tails = starts[codes_of(len(tail)) == self._code(tail)]
+            if len(ends) == 0 or len(tails) == 0:
+                continue
+            nearest = tails[np.minimum(np.searchsorted(tails, ends), len(tails) - 1)]
+            hit = (nearest >= ends) & (nearest - ends <= GAP_WORDS) & (line_of[nearest] == line_of[ends - 1])
+            hits.append(ends[hit] - 1)
         positions = np.concatenate(hits) if hits else np.zeros(0, np.int64)
         return np.bincount(line_of[positions], minlength=n_lines + 1)[:n_lines].astype(np.float64)

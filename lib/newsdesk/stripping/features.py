@@ -181,10 +181,11 @@ def _build_codes() -> dict[bytes, int]:
         codes[w.encode()] = codes.get(w.encode(), 0) | _HINT
     for w in _RULE_WORDS.split():
         codes[w.encode()] = codes.get(w.encode(), 0) | _RULE
+    for w, i in _CLUTTER.word_id.items():
+        codes[w] = codes.get(w, 0) | (i << _CLUTTER_SHIFT)
     return codes
 
 
-_CODES = _build_codes()
 _PUNCT_BYTES = b"".join(
     bytes(range(a, b)) for a, b in ((0, 10), (11, 32), (33, 48), (58, 65), (91, 97), (123, 128))
 )
@@ -196,6 +197,12 @@ _TO_SPACE = bytes.maketrans(_PUNCT_BYTES + _UPPER_BYTES, b" " * len(_PUNCT_BYTES
 def _tokens(text: str) -> list[bytes]:
     """Lower-cased ASCII words of ``text``; each line break is a ``b"\\x01"`` token."""
     return text.encode("ascii", "replace").translate(_TO_SPACE).replace(b"\n", b" \x01 ").split()
+
+
+#: The packaged clutter phrases (``lexicons/clutter.txt``); their word ids ride in bits 16-31 of the codes.
+_CLUTTER = ClutterMatcher(read_phrases(CLUTTER_PATH), _tokens)
+_CLUTTER_SHIFT = 16
+_CODES = _build_codes()
 
 
 _LOW32 = (1 << 32) - 1
@@ -231,12 +238,6 @@ def lexical_columns(score: np.ndarray) -> list[np.ndarray]:
 
 
 LEXICAL_NAMES = ["lex", "lex_p1", "lex_n1", "lex_w2", "lex_w6"]
-
-
-@lru_cache(maxsize=1)
-def clutter_matcher() -> ClutterMatcher:
-    """The packaged clutter phrases (``lexicons/clutter.txt``), read once."""
-    return ClutterMatcher(read_phrases(CLUTTER_PATH), _tokens)
 
 
 def token_lines(doc: Lines, lexicon: Lexicon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -460,7 +461,8 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     # ASCII word codes: stop words, dates, keyword families, lexicon (one reduceat over all tokens)
     tokens = _tokens(doc.text)
     codes, vid = _token_codes(tokens, lexicon)
-    out[STAT_ROW["clutter"]] = clutter_matcher().line_hits(tokens, _line_of(codes, doc), n)
+    clutter_ids = (codes >> _CLUTTER_SHIFT) & 0xFFFF
+    out[STAT_ROW["clutter"]] = _CLUTTER.hits(clutter_ids, _line_of(codes, doc), n)
     codes = np.append(codes, 0)  # sentinel: never an empty token array
     nl = codes == _NL
     # each line's first token (its leading break)

@@ -6,11 +6,11 @@ Analysts do not choose their scraper, so a dump is first read as one of three sh
 - ``markdown``: html2text-style Markdown: a unit is a line with its markup read and left out (heading
   marks, list bullets, block quotes, emphasis, escapes, images, link targets and reference
   definitions), so the body is plain text.
-- ``blob``: few or no line breaks (BeautifulSoup ``get_text``): every line is cut into sentence-sized
-  units, so chrome at the start and end of the page can be cut.
+- ``blob``: few or no line breaks (BeautifulSoup ``get_text``): its long lines are cut into
+  sentence-sized units, so chrome at the start and end of the page can be cut.
 
-In any shape a line longer than :data:`MAX_LINE_CHARS` is cut the same way, and a unit never exceeds
-:data:`MAX_UNIT_CHARS`, so no input makes the classifier's work superlinear.
+In every shape a line longer than :data:`MAX_LINE_CHARS` is cut into sentences, and a unit never
+exceeds :data:`MAX_UNIT_CHARS`, so no input makes the classifier's work superlinear.
 
 :func:`read_shape` returns a :class:`View`: the units joined by "\\n" (what the classifier reads) and,
 for every unit, its *pieces*: verbatim runs of the loaded text whose concatenation is the unit. So
@@ -22,19 +22,20 @@ cut, which is why reading a stripped body again gives the same units.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 SHAPES: tuple[str, ...] = ("lines", "markdown", "blob")
 #: A dump of at least this many characters ...
 BLOB_MIN_CHARS = 200
-#: ... whose lines longer than this many characters ...
-BLOB_LINE_CHARS = 1000
-#: ... hold at least this share of its characters is a blob (a one-line dump of 200+ characters is).
+#: ... whose lines longer than :data:`MAX_LINE_CHARS` hold at least this share of its characters
+#: is a blob (so is a one-line dump of 200+ characters).
 BLOB_SHARE = 0.5
-#: In any shape, a line longer than this is cut into sentence-sized units.
-MAX_LINE_CHARS = 5000
+#: In every shape, a line (a Markdown line without its markup) longer than this is cut into
+#: sentence-sized units. The rule is the same everywhere and looks at one line only, so the units of
+#: a stripped body, read again in whatever shape it has, are the units it was made of.
+MAX_LINE_CHARS = 1000
 #: A unit longer than this is cut at its last space before the limit (or at the limit).
 MAX_UNIT_CHARS = 2000
 #: Markdown signals (links and headings) a dump needs to be read as Markdown ...
@@ -84,18 +85,25 @@ class View:
     view_starts: np.ndarray
     lengths: np.ndarray
     heading_levels: np.ndarray | None = None  # per unit of a Markdown dump: 1 for "# ", 0 for none
+    markdown_signals: int = 0  # Markdown links and headings in the loaded text
 
 
-def detect_shape(text: str) -> str:
-    """``markdown``, ``blob`` or ``lines`` (see the module docstring)."""
+def markdown_signals(text: str) -> int:
+    """Markdown links and headings in ``text`` (counted up to 10,000 links)."""
     links = sum(1 for _ in zip(range(10_000), _MD_LINK_RE.finditer(text), strict=False))
-    signals = links + len(_MD_HEADING_RE.findall(text))  # layout text has bullets too, not these
+    return links + len(_MD_HEADING_RE.findall(text))  # layout text has bullets too, not these
+
+
+def detect_shape(text: str, signals: int | None = None) -> str:
+    """``markdown``, ``blob`` or ``lines`` (see the module docstring); ``signals``: the text's
+    :func:`markdown_signals`, when known."""
+    signals = markdown_signals(text) if signals is None else signals
     if signals >= MARKDOWN_MIN_SIGNALS:
         nonblank = sum(1 for line in text.split("\n") if line.strip())
         if signals >= MARKDOWN_MIN_SHARE * nonblank:
             return "markdown"
     if len(text) >= BLOB_MIN_CHARS:
-        long_chars = sum(n for n in map(len, text.split("\n")) if n > BLOB_LINE_CHARS)
+        long_chars = sum(n for n in map(len, text.split("\n")) if n > MAX_LINE_CHARS)
         if "\n" not in text.strip() or long_chars >= BLOB_SHARE * len(text):
             return "blob"
     return "lines"
@@ -103,17 +111,17 @@ def detect_shape(text: str) -> str:
 
 def read_shape(text: str, shape: str | None = None) -> View:
     """``text`` read as units of its (detected, or given) ``shape``."""
-    shape = shape or detect_shape(text)
-    if shape == "markdown":
-        return _markdown_view(text)
-    return _cut_view(text, cut_every_line=shape == "blob", shape=shape)
+    signals = markdown_signals(text)
+    shape = shape or detect_shape(text, signals)
+    view = _markdown_view(text) if shape == "markdown" else _cut_view(text, shape)
+    return replace(view, markdown_signals=signals)
 
 
-def unit_spans(line: str, cut_sentences: bool) -> list[tuple[int, int]]:
-    """``(start, end)`` offsets of the units of one line: sentences when ``cut_sentences`` or the line
-    is longer than :data:`MAX_LINE_CHARS`, each at most :data:`MAX_UNIT_CHARS` long (cut at its last
+def unit_spans(line: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets of the units of one line: the line itself, or its sentences when it is
+    longer than :data:`MAX_LINE_CHARS`, each at most :data:`MAX_UNIT_CHARS` long (cut at its last
     space before the limit, else at the limit). The white space at a cut belongs to no unit."""
-    if not cut_sentences and len(line) <= MAX_LINE_CHARS:
+    if len(line) <= MAX_LINE_CHARS:
         return [(0, len(line))]
     spans: list[tuple[int, int]] = []
     start = 0
@@ -128,17 +136,17 @@ def unit_spans(line: str, cut_sentences: bool) -> list[tuple[int, int]]:
     return spans
 
 
-def _cut_view(text: str, *, cut_every_line: bool, shape: str) -> View:
-    """Lines (and, where cut, sentence-sized units of a line) of ``text``: one piece per unit."""
+def _cut_view(text: str, shape: str) -> View:
+    """Lines (long lines cut into sentence-sized units) of ``text``: one piece per unit."""
     lines = text.split("\n")
     lengths = np.fromiter(map(len, lines), np.int64, len(lines))
     line_starts = np.cumsum(lengths + 1) - lengths - 1
-    if not cut_every_line and not (lengths > MAX_LINE_CHARS).any():
+    if not (lengths > MAX_LINE_CHARS).any():
         return View(shape, text, np.arange(len(lines)), line_starts, line_starts.copy(), lengths)
     starts: list[int] = []
     ends: list[int] = []
     for line, at in zip(lines, line_starts.tolist(), strict=True):
-        for start, end in unit_spans(line, cut_every_line):
+        for start, end in unit_spans(line):
             starts.append(at + start)
             ends.append(at + end)
     piece_starts = np.asarray(starts, np.int64)
@@ -146,6 +154,34 @@ def _cut_view(text: str, *, cut_every_line: bool, shape: str) -> View:
     view_starts = np.cumsum(piece_lengths + 1) - piece_lengths - 1
     view = "\n".join(text[s:e] for s, e in zip(starts, ends, strict=True))
     return View(shape, view, np.arange(len(starts)), piece_starts, view_starts, piece_lengths)
+
+
+def _cut_pieces(pieces: list[tuple[int, int]], line: str) -> list[list[tuple[int, int]]]:
+    """The pieces of one Markdown line grouped into its units: the text they make is cut by
+    :func:`unit_spans`, and a piece that spans a cut is split there."""
+    offsets = [0]
+    for start, end in pieces:
+        offsets.append(offsets[-1] + end - start)
+    text = "".join(line[s:e] for s, e in pieces)
+    units: list[list[tuple[int, int]]] = []
+    k = 0
+    for unit_start, unit_end in unit_spans(text):
+        unit: list[tuple[int, int]] = []
+        while k < len(pieces) and offsets[k + 1] <= unit_start:
+            k += 1
+        j = k
+        while j < len(pieces) and offsets[j] < unit_end:
+            start, _ = pieces[j]
+            lo = max(unit_start, offsets[j]) - offsets[j]
+            hi = min(unit_end, offsets[j + 1]) - offsets[j]
+            if hi > lo:
+                unit.append((start + lo, start + hi))
+            j += 1
+        if not unit:  # an empty unit still maps to a place in the line
+            at = pieces[k][0] if k < len(pieces) else len(line)
+            unit = [(at, at)]
+        units.append(unit)
+    return units
 
 
 def _markdown_line_pieces(line: str) -> list[tuple[int, int]]:
@@ -191,16 +227,16 @@ def _markdown_view(text: str) -> View:
     at = 0
     for line in text.split("\n"):
         heading = _MD_HEADING_LEVEL_RE.match(line)
-        levels.append(len(heading.group(1)) if heading else 0)
-        pieces = _markdown_line_pieces(line) if len(line) <= MAX_LINE_CHARS else [(0, len(line))]
-        if not pieces:
-            pieces = [(0, 0)]
-        for start, end in pieces:
-            units.append(unit)
-            starts.append(at + start)
-            lengths.append(end - start)
-        view_parts.append("".join(line[s:e] for s, e in pieces))
-        unit += 1
+        pieces = _markdown_line_pieces(line) or [(0, 0)]
+        long = sum(end - start for start, end in pieces) > MAX_LINE_CHARS
+        for unit_pieces in _cut_pieces(pieces, line) if long else [pieces]:
+            levels.append(len(heading.group(1)) if heading else 0)
+            for start, end in unit_pieces:
+                units.append(unit)
+                starts.append(at + start)
+                lengths.append(end - start)
+            view_parts.append("".join(line[s:e] for s, e in unit_pieces))
+            unit += 1
         at += len(line) + 1
     unit_of = np.asarray(units, np.int64)
     piece_lengths = np.asarray(lengths, np.int64)

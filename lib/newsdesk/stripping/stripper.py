@@ -479,6 +479,17 @@ def strip(text: str) -> Stripped:
     return strip_with_model(text, default_model)
 
 
+def _body_shape(view: shapes.View, doc: sf.Lines, keep: np.ndarray) -> str:
+    """The shape the body of ``keep`` is read in when it is stripped again."""
+    if (
+        view.shape == "lines"
+        and view.markdown_signals < shapes.MARKDOWN_MIN_SIGNALS  # the body has no more signals
+        and not (view.lengths > shapes.MAX_LINE_CHARS).any()  # nor a line long enough for a blob
+    ):
+        return "lines"
+    return shapes.detect_shape(_render(doc, doc.nonblank[keep])[1])
+
+
 def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripped:
     """:func:`strip` with an explicit model, or a function giving the model of a dump shape.
 
@@ -487,7 +498,7 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
     stripping the body again would use.
     """
     view = shapes.read_shape(text)
-    model_of = model if callable(model) and not isinstance(model, Model) else (lambda _shape: model)
+    model_of = model if callable(model) else (lambda _shape: model)
     model = model_of(view.shape)
     doc = sf.split_lines(view.text)
     stats = sf.line_stats(doc, model.lexicon)
@@ -508,11 +519,9 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
     # sit in the body (a line's own statistics do not change, its surroundings do) and re-run the
     # clean-up until nothing more is dropped. Each round drops a line; a budget bounds the work.
     budget = 20 * len(keep) + 1000
-    body_model = model
-    if view.shape != "lines":
-        body_model = model_of(shapes.detect_shape(_render(doc, doc.nonblank[keep])[1]))
-        if body_model.lexicon is not model.lexicon:
-            stats = sf.line_stats(doc, body_model.lexicon)
+    body_model = model_of(_body_shape(view, doc, keep))
+    if body_model.lexicon is not model.lexicon:
+        stats = sf.line_stats(doc, body_model.lexicon)
     while budget > 0:
         rows = np.flatnonzero(keep)
         if len(rows) == 0:
