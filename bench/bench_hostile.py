@@ -7,6 +7,7 @@ the ratios stay near the size ratios (20 for the layout dumps; 4 and 20 for the 
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -36,10 +37,15 @@ def main() -> None:
     small, big = seconds(page * 30), seconds(page * 600)
     print(f"{'0.5 MB dump':34s} {small:6.2f} s")
     print(f"{'10 MB dump':34s} {big:6.2f} s   ratio {big / small:.1f} for 20x the text")
-    one_line = " ".join(" ".join(line.split()) for line in page.split("\n") if line.strip())
+    sentences = [
+        sentence
+        for line in page.split("\n")
+        for sentence in re.split(r"(?<=[.!?])\s+", " ".join(line.split()))
+        if len(sentence.split()) >= 6
+    ]
     base = None
     for megabytes in (1, 4, 20):
-        blob = (one_line + " ") * (megabytes * 1_000_000 // (len(one_line) + 1))
+        blob = one_line_dump(sentences, megabytes * 1_000_000)
         start = time.perf_counter()
         result = newsdesk.strip(blob)
         took = time.perf_counter() - start
@@ -49,6 +55,17 @@ def main() -> None:
             f"{f'{megabytes} MB one-line dump':34s} {took:6.2f} s   ratio {took / base:.1f}   "
             f"{units} units, body {len(result.body) / len(blob):.0%} of the text"
         )
+
+
+def one_line_dump(sentences: list[str], size: int) -> str:
+    """The seeds' sentences, each numbered so that no two are the same, on one line of ``size`` chars."""
+    out: list[str] = []
+    length = 0
+    while length < size:
+        sentence = sentences[len(out) % len(sentences)].rstrip(".!?")
+        out.append(f"{sentence} (note {len(out)}).")
+        length += len(out[-1]) + 1
+    return " ".join(out)
 
 
 if __name__ == "__main__":

@@ -189,3 +189,18 @@ def test_a_long_markdown_line_is_read_and_cut() -> None:
     result = newsdesk.strip(page)
     _pieces_map_back(page, result)
     assert newsdesk.strip(result.body).body == result.body
+
+
+def test_page_size_features_are_read_within_the_training_range() -> None:
+    # a page with far more units than any training page: its features stop at the range's edge
+    from newsdesk.stripping import features as sf
+    from newsdesk.stripping.stripper import default_model
+
+    model = default_model()
+    assert model.base_range is not None
+    page = "\n".join(f"Line number {k} of a very long page." for k in range(5000))
+    doc = sf.split_lines(page)
+    _, aux = model.predict(sf.line_stats(doc, model.lexicon), doc.nonblank)
+    low, high = model.base_range[0], model.base_range[1]
+    assert ((aux["x"] >= low) & (aux["x"] <= high)).all()
+    assert aux["x"][sf.BASE_NAMES.index("log_n")].max() <= high[sf.BASE_NAMES.index("log_n"), 0]

@@ -108,7 +108,7 @@ def article_lines(text: str, sha256: str, cache: DiskCache) -> pd.DataFrame:
 def render_body(lines: pd.DataFrame) -> tuple[str, np.ndarray]:
     """Body text of one article from its decided pieces, and each piece's offset in it (-1 if absent).
 
-    Kept pieces other than the title are joined, "" within a unit (``line_no``) and "\n" between
+    Kept pieces other than the title are joined, "" within a unit (``line_no``) and "\\n" between
     units; one blank line is kept between paragraphs, none at the start or end.
     """
     return _render(

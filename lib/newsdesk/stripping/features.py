@@ -459,8 +459,7 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     out[19] = np.bincount(np.searchsorted(ends, clock), minlength=n + 1)[:n]
 
     # ASCII word codes: stop words, dates, keyword families, lexicon (one reduceat over all tokens)
-    tokens = _tokens(doc.text)
-    codes, vid = _token_codes(tokens, lexicon)
+    codes, vid = _token_codes(_tokens(doc.text), lexicon)
     clutter_ids = (codes >> _CLUTTER_SHIFT) & 0xFFFF
     out[STAT_ROW["clutter"]] = _CLUTTER.hits(clutter_ids, _line_of(codes, doc), n)
     codes = np.append(codes, 0)  # sentinel: never an empty token array
@@ -564,7 +563,7 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
         "rel_pos": np.arange(n) / max(n - 1, 1),
         "rel_char": (np.cumsum(n_char) - n_char) / max(float(n_char.sum()), 1.0),
         "rel_len": n_char / max(float(n_char.max()), 1.0),
-        "log_n": np.log1p(n),
+        "log_n": np.log1p(min(n, _MAX_DOC_UNITS)),
         "blank_before": gap,
         "blank_after": np.append(gap[1:], True),
         "blk_log_lines": np.log(blk_lines[block]),
@@ -578,7 +577,7 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
         "prose_gap_after": np.log1p(_gap(prose, forward=False)),
         "clutter": np.minimum(clutter, 3.0),
         "clutter_short": (clutter > 0) & (n_words <= _CLUTTER_SHORT_WORDS),
-        "log_doc_chars": np.log1p(float(n_char.sum())),
+        "log_doc_chars": np.log1p(min(float(n_char.sum()), _MAX_DOC_CHARS)),
     }
     for name, value in cols.items():
         out[row[name]] = value
@@ -655,6 +654,10 @@ _NEIGHBOURED = (
     "log_words", "ends_term", "stop_frac", "title_frac", "short", "chrome_kw", "prose", "headline", "clutter",
 )
 _CLUTTER_SHORT_WORDS = 12  # a clutter phrase in a longer unit (a prose sentence) is likely not clutter
+# Page-size features stop growing past the largest training pages (435 KB, 1,238 units): a linear
+# term read beyond them would push every unit of a huge dump towards "chrome".
+_MAX_DOC_CHARS = 500_000.0
+_MAX_DOC_UNITS = 1500
 BASE_NAMES: list[str] = [
     "log_chars", "log_words", "alpha_frac", "upper_frac", "digit_frac", "punct_frac", "log_term",
     "comma_rate", "log_sep", "title_frac", "stop_frac", "log_stop", "word_len", "ends_term", "ends_colon",

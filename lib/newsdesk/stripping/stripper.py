@@ -74,6 +74,10 @@ class Model:
         self.threshold_range = tuple(decide.get("threshold_range", (0.0, 1.0)))
         lex = spec.get("lexicon")
         self.lexicon = sf.Lexicon(lex["words"], lex["weights"], lex["bias"]) if lex else None
+        # the range of each first-pass feature in training: a page beyond it (a 20 MB dump) is read
+        # at its edge, never extrapolated by a linear term
+        base_range = spec.get("base_range")
+        self.base_range = np.asarray(base_range, np.float64)[:, :, None] if base_range else None
         self.stage1 = Additive(spec["stage1"])
         self.stage2 = Additive(spec["stage2"])
         title = spec.get("title")
@@ -85,6 +89,8 @@ class Model:
         x, aux = sf.layout_features(stats, positions)
         if x.shape[1] == 0:
             return np.zeros(0), aux
+        if self.base_range is not None:
+            np.clip(x, self.base_range[0], self.base_range[1], out=x)
         p1 = self.stage1.predict(x)
         aux["x"] = x
         return self.stage2.predict(sf.context_features(x, p1, aux)), aux
@@ -397,13 +403,13 @@ class Stripped:
 
     The dump is read as units of its shape (:mod:`newsdesk.stripping.shapes`): the lines of layout
     text, the lines of Markdown without their markup, or the sentence-sized pieces of a blob. ``body``
-    holds the body units in input order joined with "\n", with one blank line kept between
+    holds the body units in input order joined with "\\n", with one blank line kept between
     paragraphs; the title is not part of it. ``lines`` is a DataFrame with one row per piece of every
     unit (a unit is one piece unless Markdown was left out of it): line_no (the unit's number,
     1-based), start and end (character offsets of the piece in the input), text (the input's
     ``text[start:end]``), kept (body units, the blank lines kept between paragraphs, and the title),
     reason (from :data:`REASONS`) and score (the model's keep probability; NaN for blank units). The
-    body is the kept pieces joined, "" within a unit and "\n" between units.
+    body is the kept pieces joined, "" within a unit and "\\n" between units.
     """
 
     title: str | None

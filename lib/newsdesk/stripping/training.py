@@ -266,13 +266,23 @@ def stacked(pages: list[Page]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
+def base_range(x: np.ndarray) -> list[list[float]]:
+    """Lowest and highest value of each first-pass feature over the training lines (lines x features),
+    widened to 6 decimals; the lexical columns are bounded by construction and left open."""
+    lo = np.floor(x.min(axis=0) * 1e6) / 1e6
+    hi = np.ceil(x.max(axis=0) * 1e6) / 1e6
+    lo[_LEX_IDX], hi[_LEX_IDX] = -1e9, 1e9
+    return [lo.tolist(), hi.tolist()]
+
+
 def fit_model(pages: list[Page], p1: list[np.ndarray], lex: dict, args: argparse.Namespace) -> dict:
     """Both passes on ``pages`` (the second on the given out-of-fold first-pass probabilities)."""
-    s1 = fit_additive(*stacked(pages), args.c, args.bins)
+    x1, y, w = stacked(pages)
+    s1 = fit_additive(x1, y, w, args.c, args.bins)
     x2 = np.hstack([sf.context_features(p.x, q, p.aux) for p, q in zip(pages, p1, strict=True)]).T
-    _, y, w = stacked(pages)
     s2 = fit_additive(x2, y, w, args.c, args.bins)
     return {
+        "base_range": base_range(x1),
         "version": 3,
         "threshold": args.threshold,
         "decision": {"precision_weight": args.precision_weight, "threshold_range": args.threshold_range},
