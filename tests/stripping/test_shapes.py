@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import newsdesk
 from newsdesk.core.cache import DiskCache
@@ -84,6 +85,12 @@ def test_markdown_pieces_give_exact_offsets_around_a_link() -> None:
     piece = int(np.searchsorted(view.view_starts, after, side="right") - 1)
     start = int(view.starts[piece] + (after - view.view_starts[piece]))
     assert MARKDOWN_PAGE[start : start + len("Sergei Lavrov")] == "Sergei Lavrov"  # past the link target
+
+
+def test_a_shape_can_be_forced_and_an_unknown_one_is_refused() -> None:
+    assert shapes.read_shape(MARKDOWN_PAGE, "lines").text == MARKDOWN_PAGE  # read as layout text
+    with pytest.raises(ValueError, match="unknown dump shape 'pdf'"):
+        shapes.read_shape(MARKDOWN_PAGE, "pdf")
 
 
 def test_layout_text_with_list_bullets_is_not_markdown() -> None:

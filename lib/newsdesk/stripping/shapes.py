@@ -110,7 +110,9 @@ def detect_shape(text: str, signals: int | None = None) -> str:
 
 
 def read_shape(text: str, shape: str | None = None) -> View:
-    """``text`` read as units of its (detected, or given) ``shape``."""
+    """``text`` read as units of its (detected, or given) ``shape``, one of :data:`SHAPES`."""
+    if shape is not None and shape not in SHAPES:
+        raise ValueError(f"unknown dump shape {shape!r}: use one of {', '.join(SHAPES)}")
     signals = markdown_signals(text)
     shape = shape or detect_shape(text, signals)
     view = _markdown_view(text) if shape == "markdown" else _cut_view(text, shape)
