@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -210,4 +211,31 @@ def test_page_size_features_are_read_within_the_training_range() -> None:
     _, aux = model.predict(sf.line_stats(doc, model.lexicon), doc.nonblank)
     low, high = model.base_range[0], model.base_range[1]
     assert ((aux["x"] >= low) & (aux["x"] <= high)).all()
-    assert aux["x"][sf.BASE_NAMES.index("log_n")].max() <= high[sf.BASE_NAMES.index("log_n"), 0]
+    # and no feature measures the whole page: a block is measured up to a fixed size
+    block = sf.BASE_NAMES.index("blk_log_lines")
+    assert aux["x"][block].max() <= np.log(32) + 1e-9
+
+
+def test_a_long_one_blob_article_is_kept_whatever_its_length() -> None:
+    # The seeds' sentences, numbered so that none repeats, on one line: a long article in one blob.
+    # A model that learnt "big pages carry much chrome" kept a third of such a blob at 100 KB.
+    sentences = [
+        s
+        for path in SEEDS
+        for line in path.read_text(encoding="utf-8").split("\n")
+        for s in re.split(r"(?<=[.!?])\s+", " ".join(line.split()))
+        if len(s.split()) >= 6
+    ]
+
+    def kept_share(size: int) -> float:
+        parts, length = [], 0
+        while length < size:
+            parts.append(f"{sentences[len(parts) % len(sentences)].rstrip('.!?')} (note {len(parts)}).")
+            length += len(parts[-1]) + 1
+        lines = newsdesk.strip(" ".join(parts)).lines
+        first = lines[lines["line_no"] <= len(sentences)]  # the first copy of every sentence
+        return float(first["kept"].mean())
+
+    small, large = kept_share(15_000), kept_share(150_000)
+    assert small >= 0.75 and large >= 0.75
+    assert abs(small - large) <= 0.15

@@ -563,11 +563,10 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
         "rel_pos": np.arange(n) / max(n - 1, 1),
         "rel_char": (np.cumsum(n_char) - n_char) / max(float(n_char.sum()), 1.0),
         "rel_len": n_char / max(float(n_char.max()), 1.0),
-        "log_n": np.log1p(min(n, _MAX_DOC_UNITS)),
         "blank_before": gap,
         "blank_after": np.append(gap[1:], True),
-        "blk_log_lines": np.log(blk_lines[block]),
-        "blk_log_chars": np.log1p(blk_chars[block]),
+        "blk_log_lines": np.log(np.minimum(blk_lines[block], _MAX_BLOCK_LINES)),
+        "blk_log_chars": np.log1p(np.minimum(blk_chars[block], _MAX_BLOCK_CHARS)),
         "blk_term": blk_term[block],
         "date": np.minimum(n_date, 3.0),
         "chrome_kw": chrome > 0,
@@ -577,7 +576,6 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
         "prose_gap_after": np.log1p(_gap(prose, forward=False)),
         "clutter": np.minimum(clutter, 3.0),
         "clutter_short": (clutter > 0) & (n_words <= _CLUTTER_SHORT_WORDS),
-        "log_doc_chars": np.log1p(min(float(n_char.sum()), _MAX_DOC_CHARS)),
     }
     for name, value in cols.items():
         out[row[name]] = value
@@ -654,20 +652,20 @@ _NEIGHBOURED = (
     "log_words", "ends_term", "stop_frac", "title_frac", "short", "chrome_kw", "prose", "headline", "clutter",
 )
 _CLUTTER_SHORT_WORDS = 12  # a clutter phrase in a longer unit (a prose sentence) is likely not clutter
-# Page-size features stop growing past the largest training pages (435 KB, 1,238 units): a linear
-# term read beyond them would push every unit of a huge dump towards "chrome".
-_MAX_DOC_CHARS = 500_000.0
-_MAX_DOC_UNITS = 1500
+# No feature measures the whole page: a model that learnt "big pages carry much chrome" dropped most
+# of a long one-blob article (a blob is one block). A block is measured only up to these sizes.
+_MAX_BLOCK_LINES = 32.0
+_MAX_BLOCK_CHARS = 8000.0
 BASE_NAMES: list[str] = [
     "log_chars", "log_words", "alpha_frac", "upper_frac", "digit_frac", "punct_frac", "log_term",
     "comma_rate", "log_sep", "title_frac", "stop_frac", "log_stop", "word_len", "ends_term", "ends_colon",
     "ends_alnum", "start_upper", "start_lower", "start_digit", "start_bullet", "indented", "all_caps",
     "short", "one_word", "prose", "log_count", "seen_before", "seen_after", "rel_pos", "rel_char",
-    "rel_len", "log_n", "blank_before", "blank_after", "blk_log_lines", "blk_log_chars", "blk_term",
+    "rel_len", "blank_before", "blank_after", "blk_log_lines", "blk_log_chars", "blk_term",
     "date", "chrome_kw", "kw_density", "ellipsis", "headline", "clock", "run_short", "run_headline",
     "run_prose", "run_other", "prose_gap_before", "prose_gap_after", "prose_share5",
     "since_header", "comment_ctx", "stamp_ctx", "comment_head", "after_comments", "clutter",
-    "clutter_short", "log_doc_chars",
+    "clutter_short",
     *[f"{p}_{f}" for f in _FAMILY_NAMES for p in ("kw", "kw0")],
     *[f"{r}_{s}" for r in ("dense_w", "dense_p") for s in ("in", "before", "after")],
     *[f"{c}_{s}" for s in ("p1", "n1", "w3", "w10") for c in _NEIGHBOURED],
