@@ -161,7 +161,7 @@ def decode_article_bytes(data: bytes) -> ReadResult:
                 line=_line_of(text, first),
             )
         )
-        text = fixed
+        text = _CONTROL_RE.sub("", fixed)  # a repair can decode bytes into control characters
     text = unicodedata.normalize("NFC", text)
 
     odd = _ODD_WHITESPACE_RE.search(text)
