@@ -26,8 +26,16 @@
 #   `newsdesk annotate`), every notebook reads it instead: the same articles and problems, annotated once.
 # - Every file that could not be used (empty, binary, missing) or was repaired (encoding, byte-order
 #   mark, mojibake, odd spaces, HTML) is listed under *Problems* with its file and line.
-# - Outlets and publication dates come from the manifest only; they are left empty where the text
-#   does not pin them down (notebook 03 infers missing dates, with a confidence).
+# - **Outlets** (the publisher) come from the manifest, else the article's URL (redirect and AMP links
+#   unwrapped, the site named as the outlet registry names it), else the text's own credits
+#   ("Published in Dawn", "© 2023 CGTN"). A wire credit ("(Reuters) -", "/TASS/") printed by another
+#   site is the article's **source**; notebooks 02 to 05 group by the outlet. Type and country come
+#   from the registry (the package's, overlaid by `outlets.csv` beside the data).
+# - **Publication dates** come from the manifest, else the URL's path and the text (byline, dateline,
+#   header date), each with its source and a confidence. A URL date the text contradicts is flagged; a
+#   numeric date such as 09.04.2024 that nothing tells day-first or month-first is left unread.
+# - **Copies** (the same page twice, a mirror on another site, a wire story re-edited) point to their
+#   original; notebooks 02 to 05 count a story once.
 # - A briefing can select articles by publication date (`since`, `until`) and outlet (`outlets`).
 #   Articles without a date cannot be placed in a date window: they are kept unless
 #   `undated = "drop"`, and the selection line below says how many were kept or left out.
@@ -73,9 +81,21 @@ charts.show(charts.article_lengths(overview), "00_article_lengths")
 
 # %% [markdown]
 # ## Outlets and dates
+#
+# Per outlet: its registry type and country, articles, dated articles, and how the outlet was told.
 
 # %%
 describe.outlet_table(corpus.articles)
+
+# %% [markdown]
+# Per article: the outlet and the wire source with their evidence, the date with its source and
+# confidence, URL/text conflicts, ambiguous numeric dates, and the original an article copies.
+
+# %%
+describe.metadata_table(corpus.articles)
+
+# %%
+print(describe.metadata_finding(corpus.articles))
 
 # %% [markdown]
 # ## Problems
@@ -97,7 +117,8 @@ print(describe.corpus_finding(corpus.articles, corpus.problems))
 # %% [markdown]
 # ## Caveats
 #
-# - Most seed articles state neither outlet nor date; the manifest's `note` column says how each filled
-#   cell was established. Per-outlet comparisons are thin with five articles.
+# - An outlet told by a credit or a date inferred from the text can be wrong: `outlet_evidence` and
+#   `date_source` say what was read, so check them before quoting a per-outlet figure. Outlets the
+#   registry does not know have no type or country; add them to `outlets.csv` beside the data.
 # - `n_chars` counts the raw dumps, chrome included; tokens, sentences and entities count the
 #   stripped bodies (notebook 01 shows what stripping removed).

@@ -29,6 +29,8 @@
 #   Jaccard >= 0.5, or 80% of the shorter quote inside the longer): where it first appeared (earliest
 #   publication date), who repeated it, and whether it was shortened or reworded.
 # - Quoted terms with no speaker (scare quotes such as the "no limits" partnership) are listed apart.
+# - A story counts once: articles that copy another (the same page twice, a mirror, a wire story
+#   re-edited; notebook 00) are left out unless `include_copies`, and the line below says how many.
 
 # %% tags=["parameters"]
 data_dir = "../data"
@@ -40,13 +42,14 @@ outlets = None  # list of outlet names; None: every outlet
 undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
 export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 top_speakers = 15
+include_copies = False
 
 # %%
 import pandas as pd
 
 import newsdesk
 from newsdesk.analysis.quotes import corpus_quoted_terms, corpus_quotes
-from newsdesk.present import charts
+from newsdesk.present import charts, describe
 from newsdesk.present import quotes as quote_report
 
 pd.set_option("display.max_colwidth", 90)
@@ -56,7 +59,8 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
 )
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
-quotes = corpus_quotes(corpus)
+quotes = corpus_quotes(corpus, include_copies=include_copies)
+print(describe.copies_note(corpus, include_copies=include_copies))
 
 # %% [markdown]
 # ## The quote table

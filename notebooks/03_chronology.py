@@ -18,10 +18,14 @@
 #
 # **Method**
 #
-# - Publication dates: the manifest's date always wins. An article without one gets the date found in
-#   its raw text (byline, dateline, header date, else the latest full date moved to a weekday the text
-#   mentions in the past tense), with the evidence used and a rough confidence. With `infer_all` the
-#   inference also runs on dated articles, to check it against the manifest.
+# - Publication dates: the manifest's date always wins. An article without one gets the date its URL
+#   and raw text give (byline, dateline, header date, the URL's path, else the latest full date moved
+#   to a weekday the text mentions in the past tense), with the evidence used and a rough confidence.
+#   A numeric date such as 09.04.2024 that nothing tells day-first or month-first is not used
+#   (notebook 00 lists them). With `infer_all` the inference also runs on dated articles, to check it
+#   against the manifest.
+# - A story counts once: the dates of articles that copy another (notebook 00) are left out unless
+#   `include_copies`.
 # - Temporal expressions in each stripped body (notebook 01) are normalised to TIMEX3 values against the
 #   article's effective date; without one, relative expressions ("on Monday") stay unresolved rather
 #   than guessed, and only absolute dates ("February 2022") reach the timeline.
@@ -47,6 +51,7 @@ undated = "keep"  # with since/until: "keep" or "drop" articles without a public
 export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 infer_all = True
 max_gap_days = 30
+include_copies = False
 
 # %%
 import pandas as pd
@@ -54,7 +59,7 @@ import pandas as pd
 import newsdesk
 from newsdesk.analysis import chronology
 from newsdesk.metadata.dates import publication_dates
-from newsdesk.present import charts
+from newsdesk.present import charts, describe
 from newsdesk.present import chronology as chronology_report
 
 pd.set_option("display.max_colwidth", 90)
@@ -65,8 +70,9 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
 dates = publication_dates(corpus, infer="all" if infer_all else "missing")
-timexes = chronology.corpus_timexes(corpus, dates=dates)
+timexes = chronology.corpus_timexes(corpus, dates=dates, include_copies=include_copies)
 events = chronology.timeline(corpus, timexes=timexes, max_gap_days=max_gap_days)
+print(describe.copies_note(corpus, include_copies=include_copies))
 
 # %% [markdown]
 # ## Publication dates: given and inferred

@@ -18,12 +18,13 @@
 #
 # **Method**
 #
-# - Groups: an article's outlet comes from the manifest, else from its URL's site, else from the
-#   site's own chrome that stripping dropped (a site address such as "GEOPOLITIKI.COM", a copyright
-#   line, or chrome lines shared with one known outlet). An article whose outlet cannot be told is
-#   its own group, `(unknown: <article id>)`: unknown articles are compared one by one, never pooled.
-#   Groups with fewer than 3 articles are marked thin. Near-duplicate articles (notebook 01) are left
-#   out unless `include_duplicates` is set.
+# - Groups (`group_by`): the outlet (the publisher: the manifest's, else its URL's site, else what the
+#   text credits; notebook 00), the wire `source` a story credits, or the outlet's registry `type` or
+#   `country`. Outlets with one article and a known type are pooled as "<type> (1-article outlets)"
+#   unless `pool_single` is off. An article whose outlet cannot be told is its own group,
+#   `(unknown: <article id>)`: unknown articles are compared one by one, never pooled. Groups with
+#   fewer than 3 articles are marked thin. Copies of another article (notebook 00) are left out
+#   unless `include_copies` is set.
 # - Term choice, hedges and boosters: phrases from editable lexicons (`lexicons/*_terms.yaml` and
 #   `lexicons/hedges.yaml` beside the data, over newsdesk's defaults), matched on words and lemmas in
 #   the stripped bodies; shares within a question carry 95% Wilson intervals.
@@ -45,7 +46,9 @@ outlets = None  # list of outlet names; None: every outlet
 undated = "keep"  # with since/until: "keep" or "drop" articles without a publication date
 export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 lexicon_dir = None  # lexicons beside the data by default (<data_dir>/lexicons, or the store's copy)
-include_duplicates = False
+include_copies = False
+group_by = "outlet"  # "outlet", "source" (wire credit), "type" or "country"
+pool_single = True  # pool 1-article outlets by their type
 max_groups = 9  # groups shown in charts (tables show all)
 max_funnels = 3  # groups that get a distinctive-terms chart
 min_count = 5
@@ -67,10 +70,13 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
 )
 charts.use_corpus(corpus, export_dir=export_dir)
 print(corpus.selection)
-inputs = framing.collect(corpus, lexicon_dir=lexicon_dir, include_duplicates=include_duplicates)
+inputs = framing.collect(
+    corpus, lexicon_dir=lexicon_dir, include_copies=include_copies, group_by=group_by, pool_single=pool_single
+)
+print(f"Groups are articles' {group_by}.")
 articles = inputs.articles
 groups = framing_report.top_groups(articles, max_groups)
-print(framing_report.outlet_finding(articles, inputs.excluded_duplicates))
+print(framing_report.outlet_finding(articles, inputs.excluded_copies))
 if len(groups) < articles["group"].nunique():
     print(f"Charts show the {len(groups)} largest of {articles['group'].nunique()} groups; tables show all.")
 print("Lexicons:", "; ".join(inputs.lexicon.sources))
@@ -209,7 +215,7 @@ framing.tone_examples(inputs.sentences)
 
 # %%
 for line in [
-    framing_report.outlet_finding(articles, inputs.excluded_duplicates),
+    framing_report.outlet_finding(articles, inputs.excluded_copies),
     *(framing_report.term_finding(terms, q) for q in term_questions),
     framing_report.verb_finding(classes),
     framing_report.hedge_finding(hedges),

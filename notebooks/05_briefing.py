@@ -22,6 +22,8 @@
 #   one line; the key quotes (direct or partial quotes with a resolved speaker, one per speaker first,
 #   quotes carried by more articles first); the key dated events (labelled events mentioned by the
 #   most articles); the framing differences (the first finding of each framing question).
+# - A story counts once: articles that copy another (notebook 00) are left out of quotes, dates and
+#   framing unless `include_copies`. Framing groups by `group_by` (the outlet by default).
 # - Read the notebooks behind each section before quoting a figure: this page picks, it does not
 #   qualify.
 
@@ -36,6 +38,8 @@ undated = "keep"  # with since/until: "keep" or "drop" articles without a public
 export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 n_quotes = 6
 n_events = 8
+include_copies = False
+group_by = "outlet"  # "outlet", "source" (wire credit), "type" or "country"
 
 # %%
 import pandas as pd
@@ -44,7 +48,7 @@ import newsdesk
 from newsdesk.analysis import chronology, framing
 from newsdesk.analysis.quotes import corpus_quotes
 from newsdesk.metadata.dates import publication_dates
-from newsdesk.present import charts
+from newsdesk.present import charts, describe
 from newsdesk.present import framing as framing_report
 from newsdesk.present import memo
 
@@ -54,9 +58,11 @@ corpus = newsdesk.open_corpus(data_dir, store=store).select(
 )
 charts.use_corpus(corpus, export_dir=export_dir)
 dates = publication_dates(corpus)
-events = chronology.timeline(corpus)
-quotes = corpus_quotes(corpus)
-inputs = framing.collect(corpus, quotes=quotes)
+timexes = chronology.corpus_timexes(corpus, dates=dates, include_copies=include_copies)
+events = chronology.timeline(corpus, timexes=timexes)
+quotes = corpus_quotes(corpus, include_copies=include_copies)
+inputs = framing.collect(corpus, quotes=quotes, include_copies=include_copies, group_by=group_by)
+print(describe.copies_note(corpus, include_copies=include_copies))
 
 # %% [markdown]
 # ## The corpus
@@ -96,7 +102,7 @@ questions = [q for q in inputs.lexicon.questions if q not in ("hedges", "booster
 
 # %%
 for line in [
-    framing_report.outlet_finding(articles, inputs.excluded_duplicates),
+    framing_report.outlet_finding(articles, inputs.excluded_copies),
     *(framing_report.term_finding(terms, q) for q in questions),
     framing_report.voice_finding(voices),
     framing_report.tone_finding(tones),

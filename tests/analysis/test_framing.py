@@ -12,7 +12,9 @@ import pytest
 import newsdesk
 from newsdesk.analysis import framing
 from newsdesk.extract.lexicons import LexiconError, TermMatcher, read_affiliations, read_term_lexicon
-from newsdesk.metadata.outlets import copyright_holder, infer_outlets, site_of
+from newsdesk.ingest.urls import site_of
+from newsdesk.metadata.credits import copyright_holder
+from newsdesk.metadata.outlets import infer_outlets
 from newsdesk.present import framing as framing_report
 from newsdesk.present import framing_charts
 from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
@@ -258,9 +260,11 @@ def test_outlets_of_the_seeds(seed_corpus) -> None:
     )
     inferred = infer_outlets(mixed, lines).set_index("article_id")
     assert inferred.loc["002_c2998331b654bcfb", "outlet"] == "Geopolitiki"
-    assert inferred.loc["004_01061795cba05c0d", ["outlet", "outlet_source"]].tolist() == [
-        "globaltimes.cn",
+    # the registry names the site
+    assert inferred.loc["004_01061795cba05c0d", ["outlet", "outlet_source", "site"]].tolist() == [
+        "Global Times",
         "url",
+        "globaltimes.cn",
     ]
 
 
@@ -402,12 +406,12 @@ def test_near_duplicates_are_left_out_unless_asked(tmp_path: Path, seed_corpus_d
     (folder / "articles" / "zz_copy.txt").write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     corpus = newsdesk.load_corpus(folder, cache_dir=tmp_path / "cache")
     inputs = framing.collect(corpus)
-    assert len(inputs.articles) == 5 and len(inputs.excluded_duplicates) == 1
-    assert not inputs.matches["article_id"].isin(inputs.excluded_duplicates["article_id"]).any()
-    assert "1 near-duplicate article(s) are left out" in framing_report.outlet_finding(
-        inputs.articles, inputs.excluded_duplicates
+    assert len(inputs.articles) == 5 and len(inputs.excluded_copies) == 1
+    assert not inputs.matches["article_id"].isin(inputs.excluded_copies["article_id"]).any()
+    assert "1 copy of other articles (1 verbatim) is left out" in framing_report.outlet_finding(
+        inputs.articles, inputs.excluded_copies
     )
-    assert len(framing.collect(corpus, include_duplicates=True).articles) == 6
+    assert len(framing.collect(corpus, include_copies=True).articles) == 6
 
 
 # --- findings ------------------------------------------------------------------------------------

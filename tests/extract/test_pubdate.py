@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from spacy.language import Language
 
 import newsdesk
-from newsdesk.extract.pubdate import _date_lines_only, _evidence_spans
+from newsdesk.extract.pubdate import _date_lines_only, _evidence_spans, publication_evidence
 
 from ..conftest import SEEDS
 
@@ -155,3 +155,61 @@ def test_date_lines_only_keeps_length_and_line_breaks(text: str) -> None:
     assert [c == "\n" for c in kept] == [c == "\n" for c in text]
     for line, original in zip(kept.split("\n"), text.split("\n"), strict=True):
         assert line == original or line == " " * len(original)
+
+
+# --- URL dates, widgets and day/month order ------------------------------------------------------
+
+_BODY = (
+    "China and Russia held talks in Moscow on the war in Ukraine, the two foreign ministries said.\n"
+    "The ministers discussed trade, energy and the situation in the region, officials told reporters.\n"
+)
+
+
+def test_a_url_date_agreeing_with_the_byline_makes_it_surer() -> None:
+    text = "World\nPublished: 18 Aug 2025\n\n" + _BODY
+    found = publication_evidence(text, "https://www.example.com/world/2025/08/18/china-russia/")
+    assert (found.date, found.source, found.conflict) == (dt.date(2025, 8, 18), "byline+url", False)
+    assert found.confidence > 0.9
+
+
+def test_a_url_date_the_text_contradicts_is_used_and_flagged() -> None:
+    text = "World\nPublished: 3 May 2024\n\n" + _BODY
+    found = publication_evidence(text, "https://www.example.com/news/2024/04/30/china-russia/")
+    assert (found.date, found.source, found.conflict) == (dt.date(2024, 4, 30), "url", True)
+    assert (found.text_date, found.text_source) == (dt.date(2024, 5, 3), "byline")
+
+
+def test_the_url_date_beats_a_caption_date() -> None:
+    text = "China and Russia\n\nXi and Putin meet in Moscow on March 21, 2023. (Reuters)\n\n" + _BODY
+    assert newsdesk.infer_published(text, "https://www.example.com/2024/04/30/x")[:2] == (
+        dt.date(2024, 4, 30),
+        "url",
+    )
+
+
+def test_a_weather_widget_date_is_not_the_header_date() -> None:
+    text = "Moscow 18°C\nTuesday, June 17, 2025\nHome | World\n\nLavrov meets Wang\nPublished: 5 May 2025\n\n"
+    assert newsdesk.infer_published(text + _BODY)[:2] == (dt.date(2025, 5, 5), "byline")
+
+
+@pytest.mark.parametrize("written", ["09.04.2024", "12/05/2023"])
+def test_an_ambiguous_numeric_date_is_not_read_month_first(written: str) -> None:
+    text = f"World\nPublished: {written}\n\n" + _BODY
+    found = publication_evidence(text)
+    assert found.date is None and found.ambiguous == written
+
+
+def test_the_page_its_url_or_its_site_order_resolve_a_numeric_date() -> None:
+    text = "World\nPublished: 09.04.2024\n\n" + _BODY
+    proven = text + "Related: talks on 15.03.2024 were postponed.\n"  # a day over 12: day first
+    assert newsdesk.infer_published(proven)[0] == dt.date(2024, 4, 9)
+    assert newsdesk.infer_published(text, "https://x.example/2024/09/04/story")[:2] == (
+        dt.date(2024, 9, 4),
+        "byline+url",
+    )
+    assert newsdesk.infer_published(text, date_order="DMY")[0] == dt.date(2024, 4, 9)
+    assert newsdesk.infer_published(text, date_order="MDY")[0] == dt.date(2024, 9, 4)
+
+
+def test_a_byline_without_a_space_after_the_comma() -> None:
+    assert newsdesk.infer_published("World\nPublished May 12,2023\n\n" + _BODY)[0] == dt.date(2023, 5, 12)

@@ -126,3 +126,52 @@ def test_notebooks_name_the_outlets_of_a_url_only_manifest(url_only_dir: Path, t
         assert "(not stated)" not in text and "0 named outlet" not in text, name
     assert "from 3 named outlet(s)" in _outputs(tmp_path / "out" / "00_corpus.ipynb")
     assert "5 article(s) from 3 named outlet(s)" in _outputs(tmp_path / "out" / "05_briefing.ipynb")
+
+
+_PROSE = (
+    "China and Russia held talks in Moscow on the war in Ukraine, the two foreign ministries said.\n"
+    "The ministers discussed trade, energy and the situation in the region, officials told reporters.\n"
+    "Neither side gave details of any agreement, and a further round is expected later in the year.\n"
+)
+
+
+def test_registry_dates_and_wire_sources_of_a_corpus_i_wrote(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    (folder / "articles").mkdir(parents=True)
+    pages = {
+        "ambiguous": ("World\nPublished: 09.04.2024\n\n" + _PROSE, ""),
+        "conflict": ("World\nPublished: 3 May 2024\n\n" + _PROSE, "https://www.example-daily.co.uk/2024/04/30/x"),
+        "reprint": (
+            "World\nBEIJING, March 28 (Reuters) - " + _PROSE + "(Reporting by A. Writer; Editing by B. Ed)\n",
+            "https://www.google.com/url?q=https://www.example-daily.co.uk/asia/wang-visit&sa=D",
+        ),
+    }
+    with (folder / "articles.csv").open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["id", "file", "url"])
+        for name, (text, url) in pages.items():
+            (folder / "articles" / f"{name}.txt").write_text(text, encoding="utf-8")
+            writer.writerow([name, f"articles/{name}.txt", url])
+    (folder / "outlets.csv").write_text(
+        "name,domains,country,type,wire\n"
+        "Example Daily,example-daily.co.uk,GB,commercial,no\n"
+        "Broken,https://broken.example/path,GB,commercial,no\n",
+        encoding="utf-8",
+    )
+    corpus = newsdesk.open_corpus(folder, cache_dir=tmp_path / "cache")
+    articles = corpus.articles.set_index("article_id")
+
+    reprint = articles.loc["reprint"]
+    assert reprint[["outlet", "outlet_source", "source"]].tolist() == ["Example Daily", "url", "Reuters"]
+    assert (reprint["outlet_type"], reprint["outlet_country"]) == ("commercial", "GB")
+    assert pd.isna(articles.loc["ambiguous", "effective_date"])
+    assert articles.loc["ambiguous", "ambiguous_date"] == "09.04.2024"
+    assert articles.loc["conflict", "effective_date"] == pd.Timestamp("2024-04-30")
+    assert articles.loc["conflict", "date_conflict"]
+
+    problems = corpus.problems
+    messages = dict(zip(problems["article_id"].fillna(problems["file"]), problems["message"], strict=True))
+    assert "'09.04.2024' could be read day-first or month-first" in messages["ambiguous"]
+    assert "the URL says 2024-04-30 but the text says 2024-05-03" in messages["conflict"]
+    registry_problem = problems[problems["file"] == "outlets.csv"]
+    assert registry_problem["line"].tolist() == [3] and "not a domain" in registry_problem["message"].iloc[0]

@@ -142,7 +142,7 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def assert_same_framing(left: framing.FramingInputs, right: framing.FramingInputs) -> None:
-    for part in ("articles", "sentences", "matches", "quotes", "excluded_duplicates"):
+    for part in ("articles", "sentences", "matches", "quotes", "excluded_copies"):
         assert_same(comparable(getattr(left, part)), comparable(getattr(right, part)))
     assert left.lexicon == right.lexicon
 

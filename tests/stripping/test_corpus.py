@@ -92,7 +92,7 @@ def test_repeated_lines_needs_a_large_enough_group() -> None:
     assert len(sitechrome.repeated_lines(lines, articles, min_group=3, min_articles=3)) == 1
 
 
-def test_excluded_duplicates_do_not_count() -> None:
+def test_excluded_copies_do_not_count() -> None:
     articles = pd.DataFrame({"article_id": [f"a{i}" for i in range(5)], "outlet": [None] * 5})
     lines = _lines([(f"a{i}", "A sentence that only copies repeat.", True) for i in (0, 1, 2)])
     assert len(sitechrome.repeated_lines(lines, articles, min_articles=3, min_group=2)) == 1

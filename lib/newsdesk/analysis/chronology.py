@@ -35,11 +35,11 @@ from newsdesk.extract.events import (
 )
 from newsdesk.extract.run import step_frames
 from newsdesk.metadata.dates import publication_dates
+from newsdesk.metadata.syndication import count_once
 from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
 from newsdesk.stripping.offsets import to_original_spans
 
 if TYPE_CHECKING:
-
     from newsdesk.ingest.corpus import Corpus
 
 #: Two mentions of one event whose periods lie further apart than this many days are taken as two
@@ -82,53 +82,29 @@ _VALUE = re.compile(
 # --- fingerprints and small caches ----------------------------------------------------------------
 
 
-
-
-
-
-
-
 # --- publication dates ----------------------------------------------------------------------------
 
 
-
-
-
-
 # --- events from the dependency parse -------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --- timexes over the corpus ----------------------------------------------------------------------
 
 
 def corpus_timexes(
-    corpus: Corpus, *, dates: pd.DataFrame | None = None, progress: bool | None = None
+    corpus: Corpus,
+    *,
+    dates: pd.DataFrame | None = None,
+    include_copies: bool = False,
+    progress: bool | None = None,
 ) -> pd.DataFrame:
     """Every temporal expression in every stripped body, resolved against the effective date.
 
     Args:
         corpus: a loaded corpus.
         dates: :func:`publication_dates` of the corpus (computed when not given).
+        include_copies: keep the expressions of articles that copy another
+            (:func:`newsdesk.metadata.syndication.count_once`); by default a story counts once.
         progress: show a progress bar while parsing.
 
     Returns:
@@ -162,7 +138,8 @@ def corpus_timexes(
         found["start"].to_numpy(np.int64),
         found["end"].to_numpy(np.int64),
     )
-    return found.assign(text_start=text_start, text_end=text_end)[columns]
+    found = found.assign(text_start=text_start, text_end=text_end)[columns]
+    return count_once(found, corpus, include_copies=include_copies)[0]
 
 
 # --- the timeline ---------------------------------------------------------------------------------
@@ -328,15 +305,3 @@ def timeline(
 
 
 # --- tables and chart for the notebook ------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-

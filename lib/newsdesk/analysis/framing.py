@@ -13,7 +13,8 @@ from the parsed bodies, each Doc loaded once for both frames.
 Groups: an article's group is its outlet (manifest, else inferred: :mod:`newsdesk.metadata.outlets`) or, when
 no outlet can be told, ``(unknown: <article id>)``: unknown articles are compared one by one and never
 pooled. Groups with fewer than :data:`THIN_GROUP_ARTICLES` articles are flagged ``thin``.
-Near-duplicate articles (``duplicate_of``) are left out by default so that wire copy is counted once.
+Copies of another article (``copy_of``: verbatim, mirror, wire re-edit; see
+:func:`newsdesk.metadata.syndication.count_once`) are left out by default so a story counts once.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from newsdesk.extract.run import step_frames
 from newsdesk.extract.tone import SENTENCE_COLUMNS
 from newsdesk.metadata.outlets import outlet_labels
 from newsdesk.metadata.resolve import resolve_outlets
+from newsdesk.metadata.syndication import corpus_copies
 from newsdesk.stripping.corpus import corpus_bodies
 
 if TYPE_CHECKING:
@@ -68,25 +70,7 @@ class FramingInputs:
     lexicon: TermLexicon
     verb_classes: dict[str, str]
     affiliations: pd.DataFrame
-    excluded_duplicates: pd.DataFrame
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+    excluded_copies: pd.DataFrame
 
 
 def article_inputs(
@@ -110,7 +94,9 @@ def collect(
     corpus: Corpus,
     *,
     lexicon_dir: str | Path | None = None,
-    include_duplicates: bool = False,
+    include_copies: bool = False,
+    group_by: str = "outlet",
+    pool_single: bool = True,
     quotes: pd.DataFrame | None = None,
     progress: bool | None = None,
 ) -> FramingInputs:
@@ -118,25 +104,33 @@ def collect(
 
     Lexicons come from ``lexicon_dir`` (default ``<corpus root>/lexicons``) over the packaged defaults;
     ``quotes`` is ``corpus_quotes(corpus)`` when the caller already has it (it is computed otherwise).
+    ``group_by`` (:data:`GROUP_BY`) decides what an article's ``group`` is: its outlet (the publisher),
+    its wire ``source``, the outlet's registry ``type`` or ``country``. With ``pool_single``, outlets
+    (or sources) with one article and a known type are pooled as ``"<type> (1-article outlets)"``
+    instead of each filling a row; unknown outlets are never pooled.
     """
+    if group_by not in GROUP_BY:
+        raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
     lexicon_dir = Path(lexicon_dir) if lexicon_dir is not None else lexicon_dir_for(corpus)
     lexicon = read_term_lexicon(lexicon_dir)
     corpus = resolve_outlets(corpus, progress=progress)  # no work when the corpus was opened resolved
     bodies = corpus_bodies(corpus)
-    outlets = corpus.annotatable[["article_id", "outlet", "outlet_source", "outlet_evidence"]]
+    metadata = ["outlet_source", "outlet_evidence", "source", "outlet_type", "outlet_country"]
+    outlets = corpus.annotatable.reindex(columns=["article_id", "outlet", *metadata])
     sentences, matches = article_inputs(corpus, lexicon, progress=progress)
-    articles = bodies[["article_id", "published_date", "title", "duplicate_of"]].merge(
-        outlets, on="article_id", how="left"
-    )
-    articles["group"] = outlet_labels(articles)
+    articles = bodies[["article_id", "published_date", "title"]].merge(outlets, on="article_id", how="left")
+    copies = corpus_copies(corpus).set_index("article_id")
+    articles["copy_of"] = articles["article_id"].map(copies["copy_of"])
+    articles["copy_kind"] = articles["article_id"].map(copies["copy_kind"])
+    articles["group"] = article_groups(articles, group_by, pool_single=pool_single)
     articles["n_words"] = [int(frame["n_words"].sum()) if len(frame) else 0 for frame in sentences]
     articles["n_sentences"] = [len(frame) for frame in sentences]
     ids = articles["article_id"].tolist()
     sentence_table = _stack(sentences, ids, SENTENCE_COLUMNS)
     match_table = _stack(matches, ids, list(matches[0].columns) if matches else [])
     quotes = corpus_quotes(corpus, progress=progress) if quotes is None else quotes
-    keep = articles["duplicate_of"].isna() | include_duplicates
-    excluded = articles.loc[~keep, ["article_id", "group", "duplicate_of"]].reset_index(drop=True)
+    keep = articles["copy_of"].isna() | include_copies
+    excluded = articles.loc[~keep, ["article_id", "group", "copy_of", "copy_kind"]].reset_index(drop=True)
     articles = articles[keep].reset_index(drop=True)
     articles["thin"] = articles.groupby("group")["article_id"].transform("size") < THIN_GROUP_ARTICLES
     kept = set(articles["article_id"])
@@ -154,8 +148,36 @@ def collect(
         lexicon=lexicon,
         verb_classes=read_verb_classes(lexicon_dir),
         affiliations=read_affiliations(lexicon_dir),
-        excluded_duplicates=excluded,
+        excluded_copies=excluded,
     )
+
+
+#: What framing can group articles by (``collect(group_by=...)``).
+GROUP_BY = ("outlet", "source", "type", "country")
+UNKNOWN_GROUP = "(unknown {})"
+
+
+def article_groups(
+    articles: pd.DataFrame, group_by: str = "outlet", *, pool_single: bool = True
+) -> pd.Series:
+    """The group label of each article (see :func:`collect`)."""
+    if group_by in ("type", "country"):
+        column = articles[f"outlet_{group_by}"] if f"outlet_{group_by}" in articles.columns else None
+        if column is None:
+            return pd.Series(UNKNOWN_GROUP.format(group_by), index=articles.index)
+        return column.where(column.notna() & (column.astype(str) != "None"), UNKNOWN_GROUP.format(group_by))
+    name = "source" if group_by == "source" and "source" in articles.columns else "outlet"
+    labels = outlet_labels(articles, outlet=name)
+    if not pool_single or "outlet_type" not in articles.columns:
+        return labels
+    known = (
+        articles[name].notna()
+        & articles["outlet_type"].notna()
+        & (articles["outlet_type"].astype(str) != "None")
+    )
+    single = labels.map(labels.value_counts()) == 1
+    pooled = articles["outlet_type"].astype(str) + " (1-article outlets)"
+    return labels.where(~(single & known), pooled)
 
 
 def _stack(frames: list[pd.DataFrame], ids: list[str], columns: list[str]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ import pandas as pd
 from newsdesk.core.text import WORD_RE, normal_words
 from newsdesk.extract.run import step_frames
 from newsdesk.metadata.outlets import outlet_labels
+from newsdesk.metadata.syndication import count_once
 from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
 from newsdesk.stripping.offsets import to_original_spans
 
@@ -234,11 +235,13 @@ def quote_spread(quotes: pd.DataFrame) -> pd.DataFrame:
 # --- the corpus stage ------------------------------------------------------------------------------
 
 
-
-
-
-def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFrame:
+def corpus_quotes(
+    corpus: Corpus, *, include_copies: bool = False, progress: bool | None = None
+) -> pd.DataFrame:
     """Every quote in every article's stripped body, with corpus-level speakers and quote ids.
+
+    Copies of another article (:func:`newsdesk.metadata.syndication.count_once`) are left out unless
+    ``include_copies``, so a wire story reprinted five times is one source of its quotes.
 
     Columns: ``article_id``, ``outlet``, ``published``, ``published_date``, the columns of
     :func:`newsdesk.extract.quotes.quotes_from_doc` (offsets into the body), ``text_start`` and
@@ -267,6 +270,7 @@ def corpus_quotes(corpus: Corpus, *, progress: bool | None = None) -> pd.DataFra
     )
     quotes = quotes[[*meta, *COLUMNS, "text_start", "text_end"]]
     quotes["speaker_canonical"] = canonical_speakers(quotes["speaker"], read_aliases(corpus.root))
+    quotes, _ = count_once(quotes, corpus, include_copies=include_copies)
     return cluster_quotes(quotes)
 
 

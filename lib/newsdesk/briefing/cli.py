@@ -57,6 +57,17 @@ def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
         help="with --since/--until: keep (default) or drop articles without a publication date",
     )
     briefing.add_argument(
+        "--group-by",
+        choices=("outlet", "source", "type", "country"),
+        default=None,
+        help="framing groups: the outlet (default), the wire source, the outlet's type or its country",
+    )
+    briefing.add_argument(
+        "--include-copies",
+        action="store_true",
+        help="count copies of other articles (mirrors, wire re-edits) instead of each story once",
+    )
+    briefing.add_argument(
         "--notebooks", default=None, help="notebook folder (default: the notebooks that come with newsdesk)"
     )
     briefing.set_defaults(run=run_briefing_command)
@@ -72,6 +83,8 @@ def run_briefing_command(args: argparse.Namespace) -> int:
         "until": args.until,
         "outlets": args.outlets,
         "undated": args.undated,
+        "group_by": args.group_by,
+        "include_copies": True if args.include_copies else None,
     }
     try:
         written = run_briefing(

@@ -101,7 +101,7 @@ def month(group: str) -> str:
     """A month name; abbreviations need a full stop or a following number ("Sept. 8", "Jan 14")."""
     return (
         rf"(?P<{group}>{_cased(_FULL_MONTHS)}(?!\w|['’](?!s\b))|{_cased(_ABBR_MONTHS)}"
-        rf"(?:\.|(?=[ \t\u00a0]*\d)(?!\w)))"
+        rf"(?:\.|(?=[ \t\u00a0]*\d|,[ \t\u00a0]*\d{{4}}(?!\d)|-\d{{4}}(?!\d))(?!\w)))"
     )
 
 
@@ -117,7 +117,8 @@ def weekday(group: str, plural: bool = False) -> str:
 
 def day(group: str) -> str:
     """Day of month, optionally with an ordinal suffix."""
-    return rf"(?P<{group}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.,:]\d)"
+    # "12,2023" (a year after the comma, no space) is a day; "12,500" is not
+    return rf"(?P<{group}>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%]|[.:]\d|,(?!\d{{4}}(?!\d))\d)"
 
 
 def year(group: str) -> str:
@@ -168,9 +169,9 @@ RULE_PATTERNS: list[tuple[str, str]] = [
     # (Tuesday,) March 31(, 2025); mid-March 31 is not a thing but "early March 3" is harmless
     ("mdy", rf"{START}(?:{_W('wd')},?{S})?(?:{_PREMOD})?{_M('mon')}{S}?{day('day')}"
             rf"(?:,?{S}{year('year')}|,{S}?{year('year2')})?"),
-    # (Tuesday,) (the) 31(st) (of) March (2025)
-    ("dmy", rf"{START}(?:{_W('wd')},?{S})?(?:the{S})?{day('day')}(?:{S}of)?{S}{_M('mon')}"
-            rf"(?:,?{S}{year('year')})?"),
+    # (Tuesday,) (the) 31(st) (of) March (2025); 28 Mar, 2025; 28-Mar-2025
+    ("dmy", rf"{START}(?:{_W('wd')},?{S})?(?:the{S})?{day('day')}(?:{S}of)?(?:{S}|-(?=[A-Za-z]{{3}}-\d))"
+            rf"{_M('mon')}(?:,?{S}{year('year')}|-{year('year2')})?"),
     # March 2025, mid-March 2025, March of 2025
     ("month_year", rf"{START}(?:{_RANGE_START}|{_PREMOD})?{_M('mon')},?{S}(?:of{S})?{year('year')}"),
     # (last|next|this|early|late) March

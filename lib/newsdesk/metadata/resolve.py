@@ -3,13 +3,20 @@
 :func:`resolve_metadata` returns the corpus with these columns in ``corpus.articles``, which every later
 stage, notebook, chart and the store read, so an article has one outlet and one date everywhere:
 
-- ``outlet``: the manifest's, else the URL's site, else the site's own chrome that stripping dropped
+- ``outlet``: the publisher: the manifest's, else the URL's site, else what the text credits
   (:func:`newsdesk.metadata.outlets.infer_outlets`); empty when nothing tells it. ``outlet_source``
-  says which (``manifest``, ``url``, ``site-line``, ``copyright-line``, ``shared-chrome`` or
-  ``unknown``) and ``outlet_evidence`` what was read (the URL, the line);
-- ``effective_date``: the manifest's date, else the date inferred from the raw text
+  says which (:data:`~newsdesk.metadata.outlets.OUTLET_SOURCES`) and ``outlet_evidence`` what was read
+  (the URL, the line). ``site`` is the URL's registrable domain; ``source`` the wire agency the text
+  credits (else the outlet); ``outlet_type`` and ``outlet_country`` come from the outlet registry
+  (the package's, overlaid by ``<corpus>/outlets.csv``);
+- ``effective_date``: the manifest's date, else the date inferred from the raw text and the URL
   (:func:`newsdesk.metadata.dates.publication_dates`); ``date_source`` (``manifest``, ``inferred`` or
   ``unknown``) and ``date_confidence`` (1.0 for the manifest, the inference's confidence otherwise).
+  ``date_conflict`` marks a URL date the text contradicts and ``ambiguous_date`` a numeric date left
+  unread; both are also reported in ``corpus.problems``, as are bad rows of ``outlets.csv``;
+- ``copy_of``, ``copy_kind`` (``verbatim``, ``mirror``, ``wire re-edit``) and ``copy_similarity``:
+  the original this article copies (:mod:`newsdesk.metadata.syndication`), which later stages count
+  once.
 
 ``published`` and ``published_date`` stay the manifest's, and a selection (``corpus.select``) still
 windows by them. Resolving is idempotent: a corpus already resolved (a store annotated after
@@ -23,21 +30,26 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from newsdesk.ingest.problems import Problem, problems_frame
 from newsdesk.metadata.dates import publication_dates
 from newsdesk.metadata.outlets import infer_outlets
+from newsdesk.metadata.registry import load_registry
+from newsdesk.metadata.syndication import COPY_COLUMNS, find_copies
 from newsdesk.stripping.corpus import strip_corpus
 
 if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus
 
-OUTLET_COLUMNS = ["outlet_source", "outlet_evidence"]
-DATE_COLUMNS = ["effective_date", "date_source", "date_confidence"]
+OUTLET_COLUMNS = [
+    "outlet_source", "outlet_evidence", "site", "source", "source_evidence", "outlet_type", "outlet_country",
+]  # fmt: skip
+DATE_COLUMNS = ["effective_date", "date_source", "date_confidence", "date_conflict", "ambiguous_date"]
 UNKNOWN = "unknown"
 
 
 def resolve_metadata(corpus: Corpus, *, progress: bool | None = None) -> Corpus:
     """``corpus`` with each article's outlet and publication date resolved (see the module's text)."""
-    return resolve_dates(resolve_outlets(corpus, progress=progress), progress=progress)
+    return resolve_copies(resolve_dates(resolve_outlets(corpus, progress=progress), progress=progress))
 
 
 def resolve_outlets(corpus: Corpus, *, progress: bool | None = None) -> Corpus:
@@ -50,15 +62,16 @@ def resolve_outlets(corpus: Corpus, *, progress: bool | None = None) -> Corpus:
     if "outlet_source" in articles.columns:
         return corpus
     stripping = strip_corpus(corpus, progress=progress)
-    found = infer_outlets(articles, stripping.lines).set_index("article_id")
+    registry = load_registry(corpus.root)
+    found = infer_outlets(articles, stripping.lines, registry).set_index("article_id")
     ids = articles["article_id"]
     outlet = ids.map(found["outlet"]).astype("str")
     source = ids.map(found["outlet_source"]).astype("str").where(outlet.notna(), UNKNOWN)
-    evidence = ids.map(found["outlet_evidence"]).astype("str")
-    resolved = articles.assign(outlet=outlet, outlet_source=source, outlet_evidence=evidence)
+    columns = {name: ids.map(found[name]).astype("str") for name in OUTLET_COLUMNS[1:]}
+    resolved = articles.assign(outlet=outlet, outlet_source=source, **columns)
     resolved = _ordered(resolved, after="outlet", columns=OUTLET_COLUMNS)
     unchanged = _same(articles["outlet"], resolved["outlet"])
-    return corpus.with_articles(resolved, keep_results=unchanged)
+    return _with_problems(corpus.with_articles(resolved, keep_results=unchanged), registry.problems)
 
 
 def resolve_dates(corpus: Corpus, *, progress: bool | None = None) -> Corpus:
@@ -78,8 +91,71 @@ def resolve_dates(corpus: Corpus, *, progress: bool | None = None) -> Corpus:
     source = source.where(source.notna(), fallback)
     confidence = ids.map(dates["confidence"]).astype(float)
     confidence = confidence.where(source != "manifest", 1.0).where(source != UNKNOWN, np.nan)
-    resolved = articles.assign(effective_date=effective, date_source=source, date_confidence=confidence)
+    inferred = source == "inferred"
+    conflict = ids.map(dates["date_conflict"]).fillna(False).astype(bool) & inferred
+    ambiguous = ids.map(dates["ambiguous_date"]).astype("str").where(source != "manifest")
+    resolved = articles.assign(
+        effective_date=effective,
+        date_source=source,
+        date_confidence=confidence,
+        date_conflict=conflict,
+        ambiguous_date=ambiguous,
+    )
     resolved = _ordered(resolved, after="published_date", columns=DATE_COLUMNS)
+    return _with_problems(corpus.with_articles(resolved, keep_results=True), _date_problems(resolved, dates))
+
+
+def _date_problems(articles: pd.DataFrame, dates: pd.DataFrame) -> list[Problem]:
+    """A warning per article whose URL date the text contradicts or whose numeric date was left unread."""
+    by_id = dates.reindex(articles["article_id"])
+    problems = []
+    for row, found in zip(articles.itertuples(index=False), by_id.itertuples(), strict=True):
+        file = str(row.file) if isinstance(getattr(row, "file", None), str) else None
+        if row.date_conflict:
+            problems.append(Problem(
+                "warning",
+                f"publication date: the URL says {_day(found.url_date)} but the text says "
+                f"{_day(found.text_date)} ({found.inferred_source}); the URL's date is used",
+                file, None, row.article_id,
+            ))  # fmt: skip
+        if isinstance(row.ambiguous_date, str) and row.ambiguous_date:
+            problems.append(Problem(
+                "warning",
+                f"publication date: {row.ambiguous_date!r} could be read day-first or month-first and "
+                "nothing on the page, in its URL or for its site tells which, so it was not used; give "
+                "the date in the manifest, or the site's country in outlets.csv",
+                file, None, row.article_id,
+            ))  # fmt: skip
+    return problems
+
+
+def _day(value) -> str:
+    return pd.Timestamp(value).date().isoformat() if pd.notna(value) else "?"
+
+
+def _with_problems(corpus: Corpus, problems: list[Problem]) -> Corpus:
+    """``corpus`` with ``problems`` added to ``corpus.problems`` (the same corpus when there are none)."""
+    if not problems:
+        return corpus
+    added = problems_frame(problems)
+    corpus.problems = (
+        pd.concat([corpus.problems, added], ignore_index=True) if len(corpus.problems) else added
+    )
+    return corpus
+
+
+def resolve_copies(corpus: Corpus) -> Corpus:
+    """``corpus`` with ``copy_of``, ``copy_kind`` and ``copy_similarity`` per article
+    (:func:`newsdesk.metadata.syndication.find_copies` over the stripped bodies, outlets, wire
+    sources and dates). Articles that are not annotated are never copies."""
+    articles = corpus.articles
+    if "copy_of" in articles.columns:
+        return corpus
+    bodies = strip_corpus(corpus).bodies[["article_id", "body"]]
+    columns = [c for c in ("article_id", "outlet", "source", "effective_date") if c in articles.columns]
+    copies = find_copies(bodies.merge(articles[columns], on="article_id", how="left")).set_index("article_id")
+    ids = articles["article_id"]
+    resolved = articles.assign(**{name: ids.map(copies[name]) for name in COPY_COLUMNS[1:]})
     return corpus.with_articles(resolved, keep_results=True)
 
 

@@ -16,18 +16,71 @@ UNSTATED = "(not stated)"
 
 
 def outlet_table(articles: pd.DataFrame) -> pd.DataFrame:
-    """Articles, dated articles and date range per outlet, largest outlet first."""
+    """Per outlet: type and country (registry), articles, dated articles, date range, how the outlet
+    was told (``url 3, credit 1``) and copies of other articles; largest outlet first."""
+    date = "effective_date" if "effective_date" in articles.columns else "published_date"
     frame = articles.assign(outlet=articles["outlet"].fillna(UNSTATED))
-    table = frame.groupby("outlet", sort=False).agg(
-        n_articles=("article_id", "size"),
-        n_dated=("published_date", "count"),
-        first=("published_date", "min"),
-        last=("published_date", "max"),
+    for column in ("outlet_type", "outlet_country", "outlet_source"):
+        if column not in frame.columns:
+            frame[column] = None
+    copies = frame["copy_of"].notna() if "copy_of" in frame.columns else pd.Series(False, index=frame.index)
+    table = (
+        frame.assign(_copy=copies)
+        .groupby("outlet", sort=False, dropna=False)
+        .agg(
+            type=("outlet_type", "first"),
+            country=("outlet_country", "first"),
+            n_articles=("article_id", "size"),
+            n_dated=(date, "count"),
+            first=(date, "min"),
+            last=(date, "max"),
+            told_by=("outlet_source", _counts),
+            copies=("_copy", "sum"),
+        )
     )
-    table["first"] = table["first"].dt.date
-    table["last"] = table["last"].dt.date
+    table["first"] = pd.to_datetime(table["first"]).dt.date
+    table["last"] = pd.to_datetime(table["last"]).dt.date
     return table.reset_index().sort_values(
         ["n_articles", "outlet"], ascending=[False, True], ignore_index=True
+    )
+
+
+def _counts(values: pd.Series) -> str:
+    counts = values.dropna().astype(str).value_counts()
+    return ", ".join(f"{name} {count}" for name, count in counts.items())
+
+
+#: The metadata columns notebook 00 shows per article, where the corpus has them.
+METADATA_COLUMNS = [
+    "article_id", "outlet", "outlet_source", "outlet_evidence", "source", "outlet_type", "outlet_country",
+    "effective_date", "date_source", "date_confidence", "date_conflict", "ambiguous_date", "copy_of",
+    "copy_kind",
+]  # fmt: skip
+
+
+def metadata_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """Per article: outlet, wire source, type and country, date and their evidence, copy of what."""
+    return articles[[c for c in METADATA_COLUMNS if c in articles.columns]].reset_index(drop=True)
+
+
+def metadata_finding(articles: pd.DataFrame) -> str:
+    """One sentence: how outlets and dates were told, conflicts, ambiguous dates and copies."""
+    n = len(articles)
+    if n == 0 or "outlet_source" not in articles.columns:
+        return "Outlets and dates are the manifest's only (the corpus was not resolved)."
+    told = _counts(articles["outlet_source"]) or "none"
+    wires = int((articles["source"].notna() & (articles["source"] != articles["outlet"])).sum())
+    dates = _counts(articles["date_source"]) if "date_source" in articles.columns else "manifest only"
+    conflicts = int(articles.get("date_conflict", pd.Series(dtype=bool)).fillna(False).astype(bool).sum())
+    ambiguous = int(articles.get("ambiguous_date", pd.Series(dtype=object)).notna().sum())
+    copies = articles["copy_kind"].dropna() if "copy_kind" in articles.columns else pd.Series(dtype=object)
+    copy_part = (
+        f"{len(copies)} copy(ies) of other articles ({_counts(copies)})" if len(copies) else "no copies"
+    )
+    return (
+        f"Outlets of {n} article(s) told by: {told}; {wires} carry another outlet's wire story. "
+        f"Publication dates: {dates}; {conflicts} URL date(s) contradicted by the text, {ambiguous} "
+        f"numeric date(s) left unread as ambiguous; {copy_part}, counted once in notebooks 02 to 05."
     )
 
 
@@ -75,3 +128,17 @@ def corpus_overview(corpus: Corpus, *, progress: bool | None = None) -> pd.DataF
     for column in ("n_tokens", "n_sentences", "n_entities"):
         table[column] = table[column].astype("Int64")
     return table[[*columns[:-1], "n_tokens", "n_sentences", "n_entities", "status"]]
+
+
+def copies_note(corpus: Corpus, *, include_copies: bool = False) -> str:
+    """One sentence for a notebook: which outlet column it groups by and the copies it leaves out."""
+    from newsdesk.metadata.syndication import corpus_copies
+    from newsdesk.present.framing import copies_sentence
+
+    copies = corpus_copies(corpus)
+    copies = copies[copies["copy_of"].notna()]
+    grouping = "Outlets are the publishers (the site), not the wire agency a story credits."
+    if include_copies or copies.empty:
+        kept = f" {len(copies)} copy(ies) of other articles are counted too." if len(copies) else ""
+        return f"{grouping}{kept or ' No article copies another.'}"
+    return f"{grouping} {copies_sentence(copies)}"

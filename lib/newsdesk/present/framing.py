@@ -55,8 +55,8 @@ def groups_answering(terms: pd.DataFrame, question: str, limit: int) -> list[str
     return ordered["group"].head(limit).tolist()
 
 
-def outlet_finding(articles: pd.DataFrame, excluded_duplicates: pd.DataFrame) -> str:
-    """Articles, groups, where outlets came from, unknown and thin groups, duplicates left out."""
+def outlet_finding(articles: pd.DataFrame, excluded_copies: pd.DataFrame) -> str:
+    """Articles, groups, where outlets came from, unknown and thin groups, copies left out."""
     groups = group_summary(articles)
     sources = articles["outlet_source"].value_counts()
     named = articles.loc[articles["outlet"].notna(), "outlet"].nunique()
@@ -71,8 +71,8 @@ def outlet_finding(articles: pd.DataFrame, excluded_duplicates: pd.DataFrame) ->
         how = inferred.groupby("outlet_source")["article_id"].size()
         parts.append(" from " + ", ".join(f"{source} ({n})" for source, n in how.items()))
     parts.append(f") and {unknown} article(s) of unknown outlet, each compared on its own.")
-    if len(excluded_duplicates):
-        parts.append(f" {len(excluded_duplicates)} near-duplicate article(s) are left out of the counts.")
+    if len(excluded_copies):
+        parts.append(f" {copies_sentence(excluded_copies)}")
     return "".join(parts) + _thin_note(groups)
 
 
@@ -208,3 +208,14 @@ def tone_finding(tones: pd.DataFrame) -> str:
         else:
             text += " Their 95% intervals overlap, so the difference may be noise."
     return text
+
+
+def copies_sentence(left_out: pd.DataFrame) -> str:
+    """"3 copies of other articles (2 wire re-edits, 1 mirror) are left out of the counts." or ""."""
+    if left_out.empty:
+        return ""
+    kinds = left_out["copy_kind"].value_counts()
+    detail = ", ".join(f"{count} {kind}{'s' if count > 1 else ''}" for kind, count in kinds.items())
+    noun = "copy" if len(left_out) == 1 else "copies"
+    verb = "is" if len(left_out) == 1 else "are"
+    return f"{len(left_out)} {noun} of other articles ({detail}) {verb} left out of the counts."

@@ -34,6 +34,13 @@ def _stable_hash(value: bytes) -> int:
     return int.from_bytes(value[:4], "little")
 
 
+def minhash(values: set[int]) -> MinHash:
+    """The MinHash signature of a set of :func:`shingles` (stable across runs and machines)."""
+    signature = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_stable_hash)
+    signature.update_batch([value.to_bytes(4, "little") for value in sorted(values)])
+    return signature
+
+
 def find_duplicates(
     bodies: pd.DataFrame,
     *,
@@ -64,9 +71,7 @@ def find_duplicates(
     for index, shingle_set in enumerate(sets):
         if len(shingle_set) < MIN_SHINGLES:
             continue
-        signature = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_stable_hash)
-        signature.update_batch([value.to_bytes(4, "little") for value in sorted(shingle_set)])
-        signatures[index] = signature
+        signatures[index] = minhash(shingle_set)
 
     original_of: dict[int, tuple[int, float]] = {}
     for index, signature in signatures.items():
