@@ -12,7 +12,6 @@ import pytest
 import newsdesk
 from newsdesk.analysis import framing
 from newsdesk.extract.lexicons import LexiconError, TermMatcher, read_affiliations, read_term_lexicon
-from newsdesk.ingest.urls import site_of
 from newsdesk.metadata.credits import copyright_holder
 from newsdesk.metadata.outlets import infer_outlets
 from newsdesk.present import framing as framing_report
@@ -213,20 +212,6 @@ def test_bad_affiliation_row_names_file_and_line(tmp_path: Path) -> None:
 
 
 # --- outlets -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("address", "site"),
-    [
-        ("https://www.reuters.com/world/china/x", "reuters.com"),
-        ("http://m.bbc.co.uk/news", "bbc.co.uk"),
-        ("GEOPOLITIKI.COM", "geopolitiki.com"),
-        ("localhost", None),
-        ("", None),
-    ],
-)
-def test_site_of(address: str, site: str | None) -> None:
-    assert site_of(address) == site
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,8 @@ from newsdesk.ingest.urls import site_of, unwrap, url_date
         # a newsletter on a platform is its own site
         ("https://sinocism.substack.com/p/x", "sinocism.substack.com"),
         ("tass.com/politics/1580447", "tass.com"),
+        ("GEOPOLITIKI.COM", "geopolitiki.com"),
+        ("localhost", None),
         ("http://192.168.1.1/x", None),
         ("not a url", None),
         ("", None),
