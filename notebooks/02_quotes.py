@@ -22,9 +22,14 @@
 #   utterance), partial quotes (a few quoted words inside a paraphrase) and reported speech
 #   ("Wang said Beijing is ready to ..."), each with its attribution cue from an editable lexicon.
 # - Speakers are resolved within an article (a surname or pronoun to the full name mentioned
-#   earlier, with the role attached), then across the corpus: a one-word name becomes the only full
-#   name in the corpus that starts or ends with it; `lexicons/speaker_aliases.csv` beside the data
-#   settles the rest.
+#   earlier, with the role attached; "the president", "the Chinese diplomat" to the one person of the
+#   article holding such a role; "the statement" to whoever issued it), then across the corpus:
+#   spelling variants merge ("Sergei"/"Sergey Lavrov", "Zelensky"/"Zelenskyy"), and a one-word name
+#   becomes the only full name in the corpus that starts or ends with it;
+#   `lexicons/speaker_aliases.csv` beside the data wins over both.
+# - "Label: text" lines count as quotes only when the label can speak (a person, an organisation, a
+#   role), never a headline, dateline or section label. "..., Lavrov said, according to TASS": Lavrov
+#   speaks and TASS is recorded as `relayed_by`.
 # - The same or nearly the same quoted words in several articles share a `quote_id` (word 3-gram
 #   Jaccard >= 0.5, or 80% of the shorter quote inside the longer): where it first appeared (earliest
 #   publication date), who repeated it, and whether it was shortened or reworded.

@@ -110,8 +110,8 @@ for question in term_questions:
 
 # %%
 used = terms[terms["n_mentions"] > 0]
-used[["group", "question", "term", "n_mentions", "n_articles_using", "share", "share_low", "share_high",
-      "per_10k_words", "thin"]].round(3)
+used[["group", "question", "term", "n_mentions", "n_own", "n_quoted", "n_articles_using", "share", "share_low",
+      "share_high", "per_10k_words", "thin"]].round(3)
 
 # %% [markdown]
 # The sentences behind the counts (two per group and term):
@@ -162,10 +162,16 @@ charts.show(framing_charts.voices(voice_table, groups), "04_voices")
 voice_table.round(3)
 
 # %% [markdown]
-# Speakers with no affiliation rule (add them to `lexicons/affiliations.csv` beside the data):
+# ## Lexicon coverage
+#
+# What the lexicons miss on this corpus: the most quoted speakers no affiliation rule knows (add them
+# to `lexicons/affiliations.csv` beside the data), questions no article answers, terms that never
+# matched.
 
 # %%
-voiced.loc[voiced["affiliation"] == "other", "speaker_name"].value_counts().head(15)
+coverage = framing.lexicon_coverage(inputs)
+print(framing_report.coverage_finding(coverage))
+coverage.unaffiliated
 
 # %% [markdown]
 # ## Distinctive terms per group
@@ -229,7 +235,9 @@ for line in [
 # ## Caveats
 #
 # - Lexicon counts find words, not meanings: "conflict" in "conflict of interest" counts as naming the
-#   war. Read the example sentences before quoting a figure; extend the lexicons beside the data.
+#   war (a question's `not:` phrases leave out known other wars, such as "World War II"). `n_own`
+#   counts a term in the outlet's own words, `n_quoted` inside quotation marks; the share mixes both.
+#   Read the example sentences before quoting a figure; extend the lexicons beside the data.
 # - Affiliations come from the speaker's name, role and organisation as the quotes notebook resolved
 #   them; a speaker resolved wrongly (or not at all) lands in the wrong voice or in "other".
 # - VADER was built for social media text. News prose is mostly neutral, diplomatic language is

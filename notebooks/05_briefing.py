@@ -96,6 +96,7 @@ terms = framing.term_table(inputs.matches, articles, inputs.lexicon)
 voices = framing.voice_table(framing.voices(inputs.quotes, inputs.affiliations), articles)
 tones = framing.tone_table(inputs.sentences, articles)
 questions = [q for q in inputs.lexicon.questions if q not in ("hedges", "boosters")]
+print("Lexicon coverage:", framing_report.coverage_finding(framing.lexicon_coverage(inputs)))
 
 # %% [markdown]
 # ## Findings

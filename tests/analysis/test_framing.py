@@ -425,3 +425,59 @@ def test_findings_follow_the_numbers() -> None:
     assert framing_report.keyness_finding(
         pd.DataFrame(columns=["term", "group", "count", "log_odds", "z"])
     ).startswith("Distinctive terms need")
+
+
+# --- whose words a match is, and what it is not ----------------------------------------------------
+
+
+def test_a_term_inside_an_excluded_phrase_is_not_counted() -> None:
+    from newsdesk.extract.lexicons import TermMatcher
+
+    language = newsdesk.nlp()
+    matcher = TermMatcher(read_term_lexicon(), language)
+    doc = language(
+        "Putin marked the end of World War II while the war in Ukraine went on. The Cold War ended long ago. "
+        "China's peace plan is not a peace deal."
+    )
+    found = matcher(doc)
+    war = found[found["question"] == "war_naming"]
+    assert war["text"].tolist() == ["war"] and doc.text[war["start"].iloc[0] :].startswith("war in Ukraine")
+    peace = found[found["question"] == "peace_naming"]
+    assert peace["term"].tolist() == ["peace plan", "peace deal"]
+
+
+def test_matches_inside_quotes_are_the_quoted_voice_and_counts_add_up() -> None:
+    body = (
+        "The outlet called it a war on Monday.\n"
+        "“This crisis must end,” Wang Yi said, calling it a “conflict” that harms everyone.\n"
+    )
+    matches = pd.DataFrame(
+        {
+            "article_id": ["a", "a", "a"],
+            "question": ["war_naming"] * 3,
+            "term": ["war", "crisis", "conflict"],
+            "start": [body.index("war"), body.index("crisis"), body.index("conflict")],
+            "end": [body.index("war") + 3, body.index("crisis") + 6, body.index("conflict") + 8],
+            "group": ["A"] * 3,
+        }
+    )
+    quote_start = body.index("“This")
+    quotes = pd.DataFrame(
+        {
+            "article_id": ["a"],
+            "kind": ["direct"],
+            "start": [quote_start],
+            "end": [body.index("” Wang") + 1],
+            "speaker_canonical": ["Wang Yi"],
+        }
+    )
+    voiced = framing.match_voices(matches, pd.DataFrame({"article_id": ["a"], "body": [body]}), quotes)
+    assert voiced["voice"].tolist() == ["own", "quoted", "quoted"]
+    speakers = [v if isinstance(v, str) else None for v in voiced["voiced_by"]]
+    assert speakers == [None, "Wang Yi", None]  # the scare quote has no speaker
+    lexicon = read_term_lexicon()
+    articles = pd.DataFrame({"article_id": ["a"], "group": ["A"], "n_words": [30], "thin": [True]})
+    table = framing.term_table(voiced, articles, lexicon)
+    assert (table["n_own"] + table["n_quoted"] == table["n_mentions"]).all()
+    row = table.set_index(["question", "term"]).loc[("war_naming", "crisis")]
+    assert (row["n_own"], row["n_quoted"]) == (0, 1)

@@ -261,7 +261,8 @@ SEED_QUOTED = {
         # no cue of their own: they continue Wang Yi, who "said China would be willing to mediate"
         ("direct", "Uncertainty is growing on the international stage", "Wang Yi"),
         ("direct", "At this crucial juncture", "Wang Yi"),
-        ("direct", "desire to see Russia and Ukraine conduct", "Chinese leader"),
+        # "the Chinese leader": the one Chinese person in the article holding a leader's role
+        ("direct", "desire to see Russia and Ukraine conduct", "Xi Jinping"),
     ],
     "003": [
         ("partial", "angry, pissed off", "Donald Trump"),

@@ -223,3 +223,41 @@ def test_speaker_chart_counts_unresolved_and_remaining_speakers_in_a_note() -> N
         "Not drawn: 40 quotes without a resolved speaker.",
         "Not drawn: 30 quotes by 3 more speakers.",
     ]
+
+
+def test_verb_class_colours_follow_meaning() -> None:
+    from newsdesk.present import framing_charts
+
+    data = pd.DataFrame({"group": ["A", "A"], "verb_class": ["neutral", "contested"], "n_quotes": [3, 1]})
+    scale = framing_charts.verb_classes(data, ["A"]).to_dict()["encoding"]["color"]["scale"]
+    colour = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colour["neutral"] == "#9e9e9e"  # grey, not the first colour of the palette
+    assert colour["contested"] != colour["neutral"] and colour["evaluative"] != colour["neutral"]
+
+
+def test_a_date_far_from_the_rest_is_left_off_the_timeline_axis_and_named() -> None:
+    days = ["2022-02-24", "2023-03-20", "2024-05-16", "2025-03-31", "2025-04-01", "1945-05-09"]
+    dates = pd.to_datetime(days)
+    assert charts.outlying_dates(pd.Series(dates)).tolist() == [False] * 5 + [True]
+    assert not charts.outlying_dates(pd.Series(dates[:3])).any()  # too few dates to call any far
+
+
+def test_the_timeline_chart_names_what_it_leaves_off_the_axis() -> None:
+    days = ["2025-03-28", "2025-03-31", "2025-04-01", "2025-04-02", "2025-05-09", "1945-05-09"]
+    events = pd.DataFrame(
+        {
+            "article_id": ["a"] * 6,
+            "outlet": ["Example Daily"] * 6,
+            "date": pd.to_datetime(days),
+            "conflict": [False] * 6,
+            "sentence": ["A sentence."] * 6,
+            "timex": ["March 28", "March 31", "April 1", "April 2", "May 9", "In 1945"],
+            "value": days,
+            "event": [None] * 6,
+        }
+    )
+    events["date_end"] = events["date"] + pd.Timedelta(days=1)
+    chart = charts.timeline(events)
+    rows = next(iter(chart.to_dict()["datasets"].values()))
+    assert len(rows) == 5 and all(not row["date"].startswith("1945") for row in rows)
+    assert any("1945-05-09 (“In 1945”)" in note for note in charts._meta(chart)["notes"])

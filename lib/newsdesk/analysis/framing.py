@@ -19,6 +19,7 @@ Copies of another article (``copy_of``: verbatim, mirror, wire re-edit; see
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -128,7 +129,9 @@ def collect(
     ids = articles["article_id"].tolist()
     sentence_table = _stack(sentences, ids, SENTENCE_COLUMNS)
     match_table = _stack(matches, ids, list(matches[0].columns) if matches else [])
-    quotes = corpus_quotes(corpus, progress=progress) if quotes is None else quotes
+    if quotes is None:
+        quotes = corpus_quotes(corpus, include_copies=include_copies, progress=progress)
+    match_table = match_voices(match_table, bodies, quotes)
     keep = articles["copy_of"].isna() | include_copies
     excluded = articles.loc[~keep, ["article_id", "group", "copy_of", "copy_kind"]].reset_index(drop=True)
     articles = articles[keep].reset_index(drop=True)
@@ -150,6 +153,42 @@ def collect(
         affiliations=read_affiliations(lexicon_dir),
         excluded_copies=excluded,
     )
+
+
+#: Whose words a lexicon match is: the outlet's own, or inside a quotation (``voiced_by`` says whose).
+VOICES = ("own", "quoted")
+
+
+def match_voices(matches: pd.DataFrame, bodies: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
+    """``matches`` with ``voice`` (``own`` or ``quoted``: inside quotation marks of the body) and
+    ``voiced_by`` (the canonical speaker of the direct or partial quote around it, when one is known)."""
+    from newsdesk.extract.quotes import scan_quotes
+
+    voice = np.full(len(matches), "own", dtype=object)
+    voiced_by = np.full(len(matches), None, dtype=object)
+    if matches.empty:
+        return matches.assign(voice=voice, voiced_by=voiced_by)
+    body_of = dict(zip(bodies["article_id"], bodies["body"], strict=True))
+    quoted = quotes[quotes["kind"].isin(["direct", "partial"])] if len(quotes) else quotes
+    speakers = {
+        article_id: list(zip(frame["start"], frame["end"], frame["speaker_canonical"], strict=True))
+        for article_id, frame in quoted.groupby("article_id")
+    } if len(quoted) else {}  # fmt: skip
+    for article_id, rows in matches.groupby("article_id").indices.items():
+        body = body_of.get(article_id)
+        if not isinstance(body, str):
+            continue
+        spans = [(span.start, span.end) for span in scan_quotes(body)]
+        starts = [start for start, _ in spans]
+        for row in rows:
+            start, end = int(matches["start"].iat[row]), int(matches["end"].iat[row])
+            at = bisect.bisect_right(starts, start) - 1
+            if at >= 0 and end <= spans[at][1]:
+                voice[row] = "quoted"
+                voiced_by[row] = next(
+                    (who for s, e, who in speakers.get(article_id, []) if s <= start and end <= e), None
+                )
+    return matches.assign(voice=voice, voiced_by=voiced_by)
 
 
 #: What framing can group articles by (``collect(group_by=...)``).
@@ -228,8 +267,9 @@ def _group_sizes(articles: pd.DataFrame) -> pd.DataFrame:
 
 
 def term_table(matches: pd.DataFrame, articles: pd.DataFrame, lexicon: TermLexicon) -> pd.DataFrame:
-    """Per group, question and term: mentions, articles using it, share of the question's mentions
-    (with a 95% Wilson interval) and mentions per 10,000 words.
+    """Per group, question and term: mentions (``n_own`` in the outlet's own words plus ``n_quoted``
+    inside quotations), articles using it, share of the question's mentions (with a 95% Wilson
+    interval) and mentions per 10,000 words.
 
     Every term of the lexicon appears for every group, with zero counts where it is not used.
     """
@@ -238,8 +278,15 @@ def term_table(matches: pd.DataFrame, articles: pd.DataFrame, lexicon: TermLexic
         [(group, key, term) for group in sorted(articles["group"].unique()) for key, _, term in terms],
         names=["group", "question", "term"],
     )
-    counts = matches.groupby(["group", "question", "term"]).agg(
-        n_mentions=("article_id", "size"), n_articles_using=("article_id", "nunique")
+    voiced = matches.assign(
+        _own=matches["voice"].eq("own") if "voice" in matches.columns else True,
+        _quoted=matches["voice"].eq("quoted") if "voice" in matches.columns else False,
+    )
+    counts = voiced.groupby(["group", "question", "term"]).agg(
+        n_mentions=("article_id", "size"),
+        n_own=("_own", "sum"),
+        n_quoted=("_quoted", "sum"),
+        n_articles_using=("article_id", "nunique"),
     )
     table = counts.reindex(grid, fill_value=0).reset_index()
     table = table.merge(_group_sizes(articles), left_on="group", right_index=True)
@@ -363,6 +410,38 @@ def voices(quotes: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
         affiliation_rule=[r for _, r in decided],
         n_quoted_words=quotes["text"].fillna("").map(lambda text: len(_WORD_RE.findall(text))),
     )
+
+
+@dataclass
+class Coverage:
+    """What the lexicons miss on this corpus (:func:`lexicon_coverage`)."""
+
+    #: the most quoted speakers no affiliation rule knows (``speaker``, ``n_quotes``)
+    unaffiliated: pd.DataFrame
+    #: term questions no article answers
+    silent_questions: list[str]
+    #: (question, term) pairs that never matched
+    unused_terms: list[tuple[str, str]]
+    n_quotes: int
+    n_unaffiliated_quotes: int
+
+
+def lexicon_coverage(inputs: FramingInputs, *, top: int = 10) -> Coverage:
+    """The lexicon coverage check: speakers quoted with no affiliation, silent questions, unused terms."""
+    voiced = voices(inputs.quotes, inputs.affiliations)
+    other = voiced[voiced["affiliation"] == "other"]
+    unaffiliated = (
+        other.groupby("speaker_name").size().reset_index(name="n_quotes")
+        .rename(columns={"speaker_name": "speaker"})
+        .sort_values(["n_quotes", "speaker"], ascending=[False, True], ignore_index=True)
+        .head(top)
+    )  # fmt: skip
+    matched = set(zip(inputs.matches["question"], inputs.matches["term"], strict=True))
+    questions = [q for q in inputs.lexicon.questions.values() if q.key not in ("hedges", "boosters")]
+    silent = [q.key for q in questions if not any((q.key, term) in matched for term in q.terms)]
+    answered = [q for q in questions if q.key not in silent]
+    unused = [(q.key, term) for q in answered for term in q.terms if (q.key, term) not in matched]
+    return Coverage(unaffiliated, silent, unused, len(voiced), len(other))
 
 
 def voice_table(voiced: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:

@@ -3,9 +3,12 @@
 Per article, :func:`newsdesk.extract.quotes.quotes_from_doc` finds quotes in the stripped body (cached).
 Over the corpus, and never stored in the per-article cache:
 
+- spelling and transliteration variants of one name merge into its most frequent form: the same
+  words but one, accents folded, and the differing word (5 letters or more) Jaro-Winkler similar
+  (``SAME_NAME_SIMILARITY``; "Sergey Lavrov" / "Sergei Lavrov", "Volodymyr Zelensky" / "Zelenskyy");
 - a speaker named by one word only ("Mao") becomes the full name ("Mao Ning") when exactly one full
-  name in the corpus has that word as its first or last word; an editable alias table
-  (``lexicons/speaker_aliases.csv`` beside the corpus: ``alias,canonical``) settles the rest;
+  name in the corpus has that word (or a variant of it) as its first or last word; an editable alias
+  table (``lexicons/speaker_aliases.csv`` beside the corpus: ``alias,canonical``) wins over both;
 - the same or nearly the same quoted words in several articles get one ``quote_id``: word 3-gram
   sets with Jaccard similarity >= 0.5, or one containing 80% of the other (a shortened quote).
 """
@@ -13,12 +16,14 @@ Over the corpus, and never stored in the per-article cache:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from rapidfuzz.distance import JaroWinkler
 
 from newsdesk.core.text import WORD_RE, normal_words
 from newsdesk.extract.run import step_frames
@@ -39,6 +44,10 @@ SHORTENED_CONTAINMENT = 0.8
 MAX_SHINGLE_QUOTES = 200
 #: Quotes with fewer words than this are not clustered (a quoted word or two is a term, not a quote).
 MIN_QUOTE_WORDS = 4
+#: Jaro-Winkler similarity from which two spellings of one name word are variants ("Sergey"/"Sergei").
+SAME_NAME_SIMILARITY = 0.92
+#: Name words shorter than this are never merged as variants ("Yi"/"Yu" are two people).
+MIN_VARIANT_LETTERS = 5
 
 _QUOTED_RE = re.compile(r"[\"“«„‘]([^\"“”«»„‘’]{2,}?)[\"”»’]|``(.+?)''")
 _NAME_WORD_RE = re.compile(r"^[A-Z][\w'’.-]*$")
@@ -70,30 +79,94 @@ def read_aliases(corpus_root: Path) -> dict[str, str]:
 def canonical_speakers(speakers: pd.Series, aliases: dict[str, str] | None = None) -> pd.Series:
     """Map each speaker string to its canonical form across the corpus.
 
-    The alias table wins; then a one-word name becomes the single full name (two or more words)
-    among ``speakers`` that starts or ends with it; anything else is kept as it is.
+    The alias table wins; then spelling variants of a name merge into its most frequent form; then a
+    one-word name becomes the single full name (two or more words) among ``speakers`` that starts or
+    ends with it (or a variant of it); anything else is kept as it is.
     """
     aliases = aliases or {}
-    names = {s for s in speakers.dropna().unique() if isinstance(s, str)}
-    full_names = {name for name in names if len(name.split()) >= 2 and _looks_like_name(name)}
-    by_word: dict[str, set[str]] = defaultdict(set)
+    counts = Counter(s for s in speakers.dropna() if isinstance(s, str))
+    variant_of = name_variants(counts)
+    full_names = {
+        variant_of.get(name, name) for name in counts if len(name.split()) >= 2 and _looks_like_name(name)
+    }
+    by_prefix: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for name in full_names:
-        words = name.split()
-        by_word[words[0]].add(name)
-        by_word[words[-1]].add(name)
+        for word in (_fold(name.split()[0]), _fold(name.split()[-1])):
+            by_prefix[word[:4]][word].add(name)
+
+    def full_names_of(word: str) -> set[str]:
+        """The full names whose first or last word is ``word`` or a variant of it."""
+        word = _fold(word)
+        found: set[str] = set()
+        for other, owners in by_prefix.get(word[:4], {}).items():
+            if other == word or _close(other, word):
+                found |= owners
+        return found
 
     def canonical(speaker: object) -> object:
         if not isinstance(speaker, str):
             return speaker
         if speaker in aliases:
             return aliases[speaker]
+        speaker = variant_of.get(speaker, speaker)
         if len(speaker.split()) == 1 and _looks_like_name(speaker):
-            candidates = by_word.get(speaker, set())
+            candidates = full_names_of(speaker)
             if len(candidates) == 1:
                 return aliases.get(next(iter(candidates)), next(iter(candidates)))
-        return speaker
+        return aliases.get(speaker, speaker)
 
     return speakers.map(canonical)
+
+
+def name_variants(counts: Counter[str]) -> dict[str, str]:
+    """Each name that is a spelling variant of a more frequent one (see the module), mapped to it.
+
+    Names are compared only with names of as many words that share a folded word, so the cost stays
+    near-linear in the number of distinct names.
+    """
+    names = sorted((n for n in counts if _looks_like_name(n)), key=lambda n: (-counts[n], n))
+    by_word: dict[tuple[int, str], list[str]] = defaultdict(list)
+    chosen: dict[str, str] = {}
+    for name in names:  # most frequent first: the first of a family is its canonical form
+        words = [_fold(w) for w in name.split()]
+        blocks = _blocks(words)
+        match = next(
+            (
+                other
+                for block in blocks
+                for other in by_word.get(block, [])
+                if _one_word_apart(words, [_fold(w) for w in other.split()])
+            ),
+            None,
+        )
+        if match is not None:
+            chosen[name] = match
+            continue
+        for block in blocks:
+            by_word[block].append(name)
+    return chosen
+
+
+def _blocks(words: list[str]) -> list[tuple[int, str]]:
+    """Where a name's variants are looked for: names of as many words sharing a word, or for a one-word
+    name, one-word names with the same first four letters."""
+    return [(1, words[0][:4])] if len(words) == 1 else [(len(words), word) for word in words]
+
+
+def _one_word_apart(first: list[str], second: list[str]) -> bool:
+    """The same words but at most one, and that one a close spelling of a long word."""
+    differ = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    return len(differ) == 0 or (len(differ) == 1 and _close(*differ[0]))
+
+
+def _close(a: str, b: str) -> bool:
+    return min(len(a), len(b)) >= MIN_VARIANT_LETTERS and JaroWinkler.similarity(a, b) >= SAME_NAME_SIMILARITY
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents ("Zelenskyy" stays, "Šefčovič" -> "sefcovic")."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _looks_like_name(text: str) -> bool:

@@ -62,6 +62,8 @@ class Question:
     title: str
     terms: dict[str, tuple[Phrase, ...]]
     source: str
+    #: phrases a term match inside of is not the term ("war" in "World War II", "Cold War")
+    exclude: tuple[Phrase, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,10 @@ def _questions(path: Path) -> dict[str, Question]:
         for label, phrases in spec["terms"].items():
             values = phrases if isinstance(phrases, list) else [phrases]
             terms[str(label)] = tuple(_phrase(v, path, f"{key} / {label}") for v in values)
-        questions[str(key)] = Question(str(key), str(spec.get("title") or key), terms, path.name)
+        excluded = spec.get("not") or []
+        excluded = excluded if isinstance(excluded, list) else [excluded]
+        exclude = tuple(_phrase(v, path, f"{key} / not") for v in excluded)
+        questions[str(key)] = Question(str(key), str(spec.get("title") or key), terms, path.name, exclude)
     return questions
 
 
@@ -180,29 +185,34 @@ class TermMatcher:
         self.lexicon = lexicon
         self._words = PhraseMatcher(language.vocab, attr="LOWER")
         self._lemmas = PhraseMatcher(language.vocab, attr="LEMMA")
-        #: match id -> (rank in the lexicon, question, term, part of speech or None)
-        self._phrases: dict[int, tuple[int, str, str, str | None]] = {}
+        #: match id -> (rank in the lexicon, question, term (None: an exclusion), part of speech or None)
+        self._phrases: dict[int, tuple[int, str, str | None, str | None]] = {}
         for question in lexicon.questions.values():
-            for term, phrases in question.terms.items():
-                for phrase in phrases:
-                    rank = len(self._phrases)
-                    key = f"{question.key}\x1f{term}\x1f{rank}"
-                    words, lemmas = _pattern_docs(phrase, language)
-                    pos = phrase.pos if phrase.pos and len(words) == 1 else None
-                    self._words.add(key, [words])
-                    if lemmas is not None:
-                        self._lemmas.add(key, [lemmas])
-                    self._phrases[language.vocab.strings[key]] = (rank, question.key, term, pos)
+            entries = [(term, phrase) for term, phrases in question.terms.items() for phrase in phrases]
+            entries += [(None, phrase) for phrase in question.exclude]
+            for term, phrase in entries:
+                rank = len(self._phrases)
+                key = f"{question.key}\x1f{term if term is not None else '(not)'}\x1f{rank}"
+                words, lemmas = _pattern_docs(phrase, language)
+                pos = phrase.pos if phrase.pos and len(words) == 1 else None
+                self._words.add(key, [words])
+                if lemmas is not None:
+                    self._lemmas.add(key, [lemmas])
+                self._phrases[language.vocab.strings[key]] = (rank, question.key, term, pos)
 
     def __call__(self, doc: Doc) -> pd.DataFrame:
         """One row per match: question, term, matched text, character offsets and its sentence."""
         # question -> (start, end) -> (rank, term): one term per stretch of words, the first listed
         found: dict[str, dict[tuple[int, int], tuple[int, str]]] = {}
+        excluded: dict[str, list[tuple[int, int]]] = {}
         lemmatized = doc.has_annotation("LEMMA")
         for matcher in (self._words, self._lemmas) if lemmatized else (self._words,):
             for match_id, start, end in matcher(doc):
                 rank, question, term, pos = self._phrases[match_id]
                 if pos is not None and doc[start].pos_ != pos:
+                    continue
+                if term is None:
+                    excluded.setdefault(question, []).append((start, end))
                     continue
                 spans = found.setdefault(question, {})
                 if (start, end) not in spans or rank < spans[start, end][0]:
@@ -211,7 +221,12 @@ class TermMatcher:
         text = doc_text(doc)
         sentences = doc.has_annotation("SENT_START")
         for question, spans in found.items():
-            ordered = [Span(doc, start, end, label=term) for (start, end), (_, term) in sorted(spans.items())]
+            outside = [
+                (start, end)
+                for start, end in spans
+                if not any(s <= start and end <= e for s, e in excluded.get(question, ()))
+            ]
+            ordered = [Span(doc, start, end, label=spans[start, end][1]) for start, end in sorted(outside)]
             for span in filter_spans(ordered):
                 sentence = span.sent if sentences else doc[:]
                 rows.append(

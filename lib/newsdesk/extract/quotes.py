@@ -59,6 +59,7 @@ SCHEMA = schema(
     sentence_end="int",
     unbalanced="bool",
     continued="bool",
+    relayed_by="str",
 )
 COLUMNS = SCHEMA.names
 #: Columns of ``quoted_terms``.
@@ -553,12 +554,20 @@ _NOT_SPEAKERS = frozenset(
 
 
 def _colon_frames(article: _Article) -> list[_Frame]:
-    """Headline-style attributions: "Speaker: what they said" on a line of its own."""
+    """Headline-style attributions: "Speaker: what they said" on a line of its own.
+
+    The label must be able to speak: a person or organisation named there, a known speaker of the
+    article (a name it gives elsewhere), or a role or speaking group ("Spokesperson:"). A country or
+    people ("China:") speaks only a quotation of six words or more that follows it. Headlines ("Russia and
+    China Reimagined:"), datelines ("KYIV:") and section labels ("Details:") are not speakers.
+    """
     doc, text = article.doc, doc_text(article.doc)
     frames: list[_Frame] = []
     if ":" not in text:
         return frames
-    groups = role_lexicon().speaking_groups
+    lexicon = role_lexicon()
+    groups = lexicon.speaking_groups
+    known_words = {t.lower_ for ent in doc.ents if ent.label_ == "PERSON" for t in ent if t.is_alpha}
     for match in _COLON_LINE.finditer(text):
         prefix = match.group(1)
         if (
@@ -579,13 +588,26 @@ def _colon_frames(article: _Article) -> list[_Frame]:
             continue
         if any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span):
             continue
-        named = any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in span)
-        if not named and span[-1].lower_ not in groups and not span[-1].text[:1].isupper():
+        if not _label_speaks(span, match.group(2), groups | lexicon.role_words, known_words):
             continue
         root = next((t for t in reversed(span) if t.ent_type_ == "PERSON"), None) or span.root
         content = (match.start(2), match.end(2) - (1 if match.group(2).endswith(".") else 0))
         frames.append(_Frame(colon_tokens[:1], root, content, True))
     return frames
+
+
+def _label_speaks(span: Span, content: str, roles: frozenset[str] | set[str], known: set[str]) -> bool:
+    """Whether the label of a "Label: text" line can be the speaker of the text (see _colon_frames)."""
+    types = {t.ent_type_ for t in span if t.ent_type_}
+    if types & {"PERSON", "ORG"}:
+        return True
+    words = [t.lower_ for t in span if t.is_alpha]
+    if words and all(w in known for w in words):
+        return True
+    if span[-1].lower_ in roles and span[-1].pos_ in ("NOUN", "PROPN"):
+        return True
+    quoted = content.lstrip()[:1] in "\"“«„‘'"
+    return bool(types & {"GPE", "NORP"}) and quoted and len(WORD_RE.findall(content)) >= 6
 
 
 #: Speech verbs whose direct object is what was said ("said so", "wrote the same").
@@ -704,6 +726,10 @@ def _phrase_frame(token: Token, lexicon: CueLexicon) -> _Frame | None:
                 head = head.head
             if head is token or head.i == token.i:
                 return _Frame(cue, source, None, True)
+            subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+            relays = head.lemma_.lower() in ("report", "write", "publish")  # "X reports ..., according to Y"
+            if subject and head.lemma_.lower() in lexicon.speech and not relays:
+                return None  # "Lavrov said, according to TASS": Lavrov speaks, TASS only relays
             content = _subtree_chars(head, exclude=token)
             return _Frame(cue, source, content, True)
         return None
@@ -826,11 +852,13 @@ def quotes_from_doc(doc: Doc) -> pd.DataFrame:
     the reported content), ``speaker`` (resolved name, or None), ``speaker_start``/``speaker_end``/
     ``speaker_mention`` (the mention the sentence attributes it to: "he", "Wang", "the ministry"),
     ``cue`` with ``cue_start``/``cue_end``, ``speaker_role``, ``speaker_org``, ``sentence_start``/
-    ``sentence_end``, ``unbalanced`` (its quote marks did not pair) and ``continued`` (a quotation
-    with no cue of its own, given to the latest speaker). Never raises on odd quote marks.
+    ``sentence_end``, ``unbalanced`` (its quote marks did not pair), ``continued`` (a quotation
+    with no cue of its own, given to the latest speaker) and ``relayed_by`` (who passed it on:
+    "..., Lavrov said, according to TASS" -> TASS; "X reported" beside another speaker). Never raises
+    on odd quote marks.
     """
     records = list(_extract(doc))
-    return _frame(doc_text(doc), records)
+    return _frame(doc_text(doc), records, doc)
 
 
 def _extract(doc: Doc) -> Iterator[_Record]:
@@ -866,6 +894,8 @@ def _extract(doc: Doc) -> Iterator[_Record]:
             frame.content = None  # its clause lies in another paragraph: a quote may still follow
             continue
         touched = [k for k, q in enumerate(quotes) if q.start < end and q.end > start]
+        if touched and not frame.speech and all(_set_phrase(doc, quotes[k]) for k in touched):
+            continue  # "hailed a “no limits” partnership": a set phrase (quoted_terms), nobody's words
         unbalanced = False
         if touched:
             start = min(start, *(quotes[k].start for k in touched))
@@ -967,7 +997,45 @@ def _extract(doc: Doc) -> Iterator[_Record]:
         yield record
 
 
-def _frame(text: str, records: list[_Record]) -> pd.DataFrame:
+def _set_phrase(doc: Doc, quote: QuoteSpan) -> bool:
+    """A short quoted stretch that modifies the noun right after it ("the “no limits” partnership")."""
+    if quote.unbalanced or len(WORD_RE.findall(doc_text(doc), quote.start, quote.end)) > TERM_MAX_WORDS:
+        return False
+    span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
+    if span is None or span.end >= len(doc):
+        return False
+    following = doc[span.end]
+    words = [t for t in span if not t.is_punct and not t.is_quote]
+    return (
+        following.pos_ in ("NOUN", "PROPN")
+        and bool(words)
+        and all(t.head.i == following.i or span.start <= t.head.i < span.end for t in words)
+    )
+
+
+def _relayed_by(doc: Doc, record: _Record) -> str | None:
+    """Who relays the quote in its sentence: the object of "according to", or the subject of a
+    "report" verb, when that is not the speaker's own mention."""
+    sentence = doc.char_span(*record.sentence, alignment_mode="expand")
+    if sentence is None or record.speaker is None:
+        return None
+    own = (record.speaker.start, record.speaker.end)
+    for token in sentence:
+        source = None
+        if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+            source = next((c for c in doc[token.i + 1].children if c.dep_ == "pobj"), None)
+        elif token.lemma_ == "report" and token.pos_ == "VERB":
+            source = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if source is None or source.pos_ not in ("PROPN", "NOUN"):
+            continue
+        words = [t for t in source.subtree if t.i - source.i <= 6]
+        start, end = words[0].idx, words[-1].idx + len(words[-1])
+        if start >= own[1] or end <= own[0]:
+            return doc_text(doc)[start:end].strip(" ,.") or None
+    return None
+
+
+def _frame(text: str, records: list[_Record], doc: Doc | None = None) -> pd.DataFrame:
     rows = []
     for r in records:
         speaker = r.speaker
@@ -993,6 +1061,7 @@ def _frame(text: str, records: list[_Record]) -> pd.DataFrame:
                 "sentence_end": r.sentence[1],
                 "unbalanced": bool(r.unbalanced),
                 "continued": bool(r.continued),
+                "relayed_by": _relayed_by(doc, r) if doc is not None else None,
             }
         )
     if not rows:

@@ -32,6 +32,18 @@ _ORG_WORDS = ("ministry", "department", "office", "committee", "commission", "co
 _TITLES = frozenset("mr mrs ms dr prof sen rep gov gen adm col lt capt sgt rev".split())
 #: How many characters back a pronoun looks for its antecedent.
 PRONOUN_WINDOW = 1500
+#: Role words that can name the same office as another ("the diplomat" may be the foreign minister).
+ROLE_FAMILIES: dict[str, frozenset[str]] = {
+    "diplomat": frozenset("diplomat minister ambassador envoy delegate representative spokesperson spokesman "
+                          "spokeswoman secretary counselor counsellor".split()),
+    "delegate": frozenset("delegate ambassador envoy representative diplomat".split()),
+    "envoy": frozenset("envoy ambassador representative diplomat".split()),
+    "leader": frozenset("leader president premier chancellor prime king queen chairman chair emir".split()),
+}  # fmt: skip
+#: A document that speaks for whoever issued it ("the statement said", "the paper says").
+DOCUMENT_WORDS = frozenset(
+    "statement paper document sheet readout communique communiqué declaration white-paper".split()
+)
 
 
 
@@ -290,6 +302,21 @@ class SpeakerResolver:
                 return Resolved(person.name, role or person.role, org or person.org, start, end, "person")
         return self._resolve_group(head, start, end)
 
+    def _issuer_of(self, head: Token) -> str | None:
+        """Who issued the document ``head`` names: the subject of the verb that issued it earlier
+        ("the ministry released a paper ... the paper said"), else the nearest organisation before."""
+        doc = head.doc
+        for token in reversed(doc[max(0, head.i - 400) : head.i]):
+            if token.lower_ == head.lower_ and token.dep_ == "dobj" and token.head.pos_ == "VERB":
+                subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+                if subject is not None and subject.pos_ in ("NOUN", "PROPN"):
+                    s, e = self.mention_span(subject)
+                    return doc_text(doc)[s:e].strip() or None
+        start = head.idx
+        before = (e for e in reversed(self._orgs) if e.end_char <= start)
+        issuer = next((e for e in before if start - e.start_char <= PRONOUN_WINDOW), None)
+        return issuer.text if issuer is not None else None
+
     def _person_at(self, ent: Span) -> Person | None:
         words = self._words(ent)
         return self._lookup(words, ent.start_char) if words else None
@@ -333,7 +360,15 @@ class SpeakerResolver:
         if head.pos_ == "PRON":
             return Resolved(None, None, None, start, end, "pronoun")
         kind = "group" if head.ent_type_ in ("ORG", "GPE", "NORP") else "other"
+        if kind == "other" and head.lower_ in DOCUMENT_WORDS and head.pos_ == "NOUN":
+            issuer = self._issuer_of(head)
+            if issuer is not None:
+                return Resolved(issuer, None, None, start, end, "group")
         if kind == "other" and head.lower_ in self.lexicon.role_words:
+            compatible = [p for p in self.people if p.role and _fits_role(head, p)]
+            if len(compatible) == 1:  # the one person, named before or after, who holds such a role
+                person = compatible[0]
+                return Resolved(person.name, person.role, person.org, start, end, "person")
             for mention in reversed(self._mentions):
                 role = mention.person.role
                 if mention.start_char < start and role and head.lower_ in role.lower().split():
@@ -344,3 +379,16 @@ class SpeakerResolver:
                 if ent.start_char < start and head.lower_ in ent.text.lower():
                     return Resolved(ent.text, None, None, start, end, "group")
         return Resolved(text.strip() or None, None, None, start, end, kind)
+
+
+def _fits_role(head: Token, person: Person) -> bool:
+    """Whether a role nominal ("the president", "the Chinese diplomat") can name ``person``: a role
+    word of the same family, and any nationality or country before it found in the person's role."""
+    held = {w.strip("’'s,.").lower() for w in f"{person.role or ''} {person.org or ''}".split()}
+    family = ROLE_FAMILIES.get(head.lower_, frozenset()) | {head.lower_}
+    if not held & family:
+        return False
+    places = [
+        c for c in head.lefts if c.ent_type_ in ("NORP", "GPE") or (c.dep_ == "poss" and c.pos_ == "PROPN")
+    ]
+    return all(any(w[:4] == place.lower_[:4] for w in held if len(w) >= 4) for place in places)

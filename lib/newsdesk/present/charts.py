@@ -594,6 +594,13 @@ def timeline(
     data, note = top_items(
         data, "outlet", None, top=top, what="rows (outlets or articles)", measure="mentions"
     )
+    far = outlying_dates(data["date"]) if len(data) else pd.Series(False, index=data.index)
+    if far.any():
+        outliers = data[far].sort_values("date").head(5)
+        shown = ", ".join(f"{row.date:%Y-%m-%d} (“{row.timex}”)" for row in outliers.itertuples())
+        more = f" and {int(far.sum()) - 5} more" if far.sum() > 5 else ""
+        note = " ".join(filter(None, [note, f"Far from the rest, left off the axis: {shown}{more}."]))
+        data = data[~far]
     pick, opacity = outlet_highlight()
     if len(data) > max_points:
         counts = data.groupby(["outlet", "date"]).size().reset_index(name="n_mentions")
@@ -638,6 +645,22 @@ def timeline(
     )
     chart = alt.layer(spans, points).properties(title="Dated events across articles")
     return annotate(chart, note)
+
+
+#: Dates this many interquartile ranges (at least ``MIN_SPREAD_DAYS``) beyond the quartiles are far.
+FAR_SPREADS = 3.0
+MIN_SPREAD_DAYS = 60
+
+
+def outlying_dates(dates: pd.Series) -> pd.Series:
+    """Which dates lie far from the bulk ("In 1945" among mentions of 2022-2025): beyond the quartiles
+    by ``FAR_SPREADS`` interquartile ranges (at least ``MIN_SPREAD_DAYS`` days)."""
+    values = pd.to_datetime(dates)
+    if values.notna().sum() < 4:
+        return pd.Series(False, index=dates.index)
+    low, high = values.quantile(0.25), values.quantile(0.75)
+    spread = max(high - low, pd.Timedelta(days=MIN_SPREAD_DAYS)) * FAR_SPREADS
+    return (values < low - spread) | (values > high + spread)
 
 
 def outlet_colors(palette: OutletPalette | None = None) -> dict[str, str]:

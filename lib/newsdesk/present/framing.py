@@ -210,6 +210,30 @@ def tone_finding(tones: pd.DataFrame) -> str:
     return text
 
 
+def coverage_finding(coverage) -> str:
+    """The lexicon coverage check in sentences: what an analyst should add to the lexicons."""
+    parts = []
+    if coverage.n_quotes:
+        share = coverage.n_unaffiliated_quotes / coverage.n_quotes
+        parts.append(
+            f"{coverage.n_unaffiliated_quotes} of {coverage.n_quotes} quotes ({share:.0%}) are by speakers "
+            "no affiliation rule knows"
+            + (
+                f" (most quoted: {', '.join(coverage.unaffiliated['speaker'].head(5))}); add them to "
+                "lexicons/affiliations.csv beside the data."
+                if len(coverage.unaffiliated)
+                else "."
+            )
+        )
+    if coverage.silent_questions:
+        parts.append(f"No article answers {', '.join(coverage.silent_questions)}.")
+    if coverage.unused_terms:
+        shown = ", ".join(f"{term!r}" for _, term in coverage.unused_terms[:8])
+        parts.append(f"{len(coverage.unused_terms)} term(s) never matched: {shown}.")
+    everything = "Every question is answered, every term matched and every quoted speaker affiliated."
+    return " ".join(parts) or everything
+
+
 def copies_sentence(left_out: pd.DataFrame) -> str:
     """"3 copies of other articles (2 wire re-edits, 1 mirror) are left out of the counts." or ""."""
     if left_out.empty:

@@ -47,16 +47,26 @@ def term_choice(terms: pd.DataFrame, groups: list[str], question: str) -> alt.La
     return alt.layer(cells, labels)
 
 
+#: Colours that follow meaning: a neutral verb is grey, a contested one orange, an evaluative one red.
+VERB_CLASS_COLOURS = {
+    "neutral": "#9e9e9e", "emphatic": "#4c78a8", "contested": "#f58518", "evaluative": "#c0392b",
+    "other": "#d9d9d9",
+}  # fmt: skip
+
+
 def _stacked_shares(data: pd.DataFrame, groups: list[str], *, category: str, count: str, title: str,
-                    legend: str) -> alt.Chart:  # fmt: skip
+                    legend: str, colours: dict[str, str] | None = None) -> alt.Chart:  # fmt: skip
     data = data[data["group"].isin(groups)]
+    scale = (
+        alt.Scale(domain=list(colours), range=list(colours.values())) if colours else alt.Undefined
+    )
     return (
         alt.Chart(data, title=title)
         .mark_bar()
         .encode(
             x=alt.X(f"sum({count}):Q", stack="normalize", title="share", axis=alt.Axis(format="%")),
             y=alt.Y("group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color(f"{category}:N", title=legend),
+            color=alt.Color(f"{category}:N", title=legend, scale=scale),
             order=alt.Order(f"{category}:N"),
             tooltip=["group", category, count],
         )
@@ -66,7 +76,8 @@ def _stacked_shares(data: pd.DataFrame, groups: list[str], *, category: str, cou
 def verb_classes(classes: pd.DataFrame, groups: list[str]) -> alt.Chart:
     """Share of quotes per group by the class of their attribution verb."""
     return _stacked_shares(classes, groups, category="verb_class", count="n_quotes",
-                           title="How quotes are introduced", legend="verb class")  # fmt: skip
+                           title="How quotes are introduced", legend="verb class",
+                           colours=VERB_CLASS_COLOURS)  # fmt: skip
 
 
 def voices(voice_table: pd.DataFrame, groups: list[str]) -> alt.Chart:
