@@ -117,6 +117,15 @@ print(describe.corpus_finding(corpus.articles, corpus.problems))
 # %% [markdown]
 # ## Caveats
 #
+# Computed from this corpus:
+
+# %%
+for caveat in describe.corpus_caveats(corpus.articles):
+    print("-", caveat)
+
+# %% [markdown]
+# And always:
+#
 # - An outlet told by a credit or a date inferred from the text can be wrong: `outlet_evidence` and
 #   `date_source` say what was read, so check them before quoting a per-outlet figure. Outlets the
 #   registry does not know have no type or country; add them to `outlets.csv` beside the data.

@@ -82,10 +82,13 @@ memo.key_quotes(quotes, n=n_quotes)
 # ## Key dates
 
 # %%
-memo.key_events(events, n=n_events)
+key_events = memo.key_events(events, n=n_events)
+key_events
 
 # %% tags=["nbval-ignore-output"]
-charts.show(charts.timeline(events), "05_timeline")
+# the key dates only (notebook 03 draws every dated mention)
+if len(key_events):
+    charts.show(charts.key_dates(key_events), "05_key_dates")
 
 # %% [markdown]
 # ## How the outlets differ
@@ -97,6 +100,7 @@ voices = framing.voice_table(framing.voices(inputs.quotes, inputs.affiliations),
 tones = framing.tone_table(inputs.sentences, articles)
 questions = [q for q in inputs.lexicon.questions if q not in ("hedges", "boosters")]
 print("Lexicon coverage:", framing_report.coverage_finding(framing.lexicon_coverage(inputs)))
+framing_report.leading_terms(terms, questions)
 
 # %% [markdown]
 # ## Findings

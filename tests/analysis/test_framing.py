@@ -481,3 +481,26 @@ def test_matches_inside_quotes_are_the_quoted_voice_and_counts_add_up() -> None:
     assert (table["n_own"] + table["n_quoted"] == table["n_mentions"]).all()
     row = table.set_index(["question", "term"]).loc[("war_naming", "crisis")]
     assert (row["n_own"], row["n_quoted"]) == (0, 1)
+
+
+def test_leading_terms_is_one_row_per_group_with_the_most_used_term(seed_inputs) -> None:
+    terms = framing.term_table(seed_inputs.matches, seed_inputs.articles, seed_inputs.lexicon)
+    questions = ["war_naming", "peace_naming"]
+    table = framing_report.leading_terms(terms, questions)
+    assert table["group"].is_unique and list(table.columns) == ["group", *questions]
+    used = terms[(terms["question"] == "war_naming") & (terms["n_mentions"] > 0)]
+    for group, cell in zip(table["group"], table["war_naming"], strict=True):
+        rows = used[used["group"] == group]
+        if rows.empty:
+            assert cell == ""
+            continue
+        best = rows.sort_values(["n_mentions", "term"], ascending=[False, True]).iloc[0]
+        assert cell.startswith(f"{best['term']} (") and cell.endswith(f"of {int(best['question_mentions'])})")
+
+
+def test_example_tables_print_sentences_on_one_line(seed_inputs) -> None:
+    examples = framing.term_examples(seed_inputs.matches)
+    tones = framing.tone_examples(seed_inputs.sentences)
+    assert len(examples) and len(tones)
+    assert not examples["sentence"].str.contains("\n").any()
+    assert not tones["text"].str.contains("\n").any()

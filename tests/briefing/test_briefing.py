@@ -5,6 +5,7 @@ These tests run small notebooks written here; tests/test_browser.py runs the pro
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -173,3 +174,20 @@ def test_outputs_that_run_scripts_are_kept_out_of_the_report(tmp_path: Path, see
 def test_missing_data_folder_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["briefing", "--data", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_no_progress_bar_reaches_the_notebooks_of_a_briefing(
+    tmp_path: Path, seed_corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.core.progress import QUIET_VARIABLE, show_progress
+
+    monkeypatch.delenv(QUIET_VARIABLE, raising=False)
+    assert show_progress(True, 1, 500) and show_progress(None, 600, 500) and not show_progress(None, 5, 500)
+    notebooks = tmp_path / "notebooks"
+    source = "from newsdesk.core.progress import show_progress\nprint('shown:', show_progress(True, 9, 1))"
+    write_notebook(notebooks, "00_bars.ipynb", source)
+    run_briefing(seed_corpus_dir, tmp_path / "out", notebooks_dir=notebooks, log=lambda _: None)
+    executed = nbformat.read(tmp_path / "out" / "00_bars.ipynb", as_version=4)
+    outputs = "".join(o.get("text", "") for cell in executed.cells for o in cell.get("outputs", []))
+    assert "shown: False" in outputs
+    assert QUIET_VARIABLE not in os.environ  # the caller's environment is as it was

@@ -36,7 +36,7 @@ NOTEBOOKS = tuple(sorted(p.name for p in (PROJECT / "notebooks").glob("[0-9][0-9
 EXPECTED_CHARTS = (
     "00_article_lengths", "01_stripping_by_reason", "02_speaker_counts", "03_timeline",
     "04_terms_war_naming", "04_distinctive_unknown_000_ea60f509096378bf", "04_voices", "04_tone",
-    "05_timeline",
+    "05_key_dates",
 )  # fmt: skip
 
 SCRIPT = "<script>window.__newsdeskInjected = 'script'</script>"

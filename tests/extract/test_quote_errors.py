@@ -153,3 +153,10 @@ def test_a_set_phrase_in_quotes_is_a_quoted_term_not_a_quote(text: str, term: st
 def test_a_set_phrase_a_speaker_says_stays_the_speakers() -> None:
     found = newsdesk.quotes("Putin said the partnership had “no limits” at all.")
     assert found[["kind", "speaker"]].values.tolist() == [["partial", "Putin"]]
+
+
+def test_a_stray_common_noun_is_no_speaker_across_the_corpus() -> None:
+    speakers = pd.Series(["phone", "the visit", "critics", "officials", "the ministry", "Wang Yi", "experts"])
+    canonical = [s if isinstance(s, str) else None for s in canonical_speakers(speakers)]
+    assert canonical[:2] == [None, None]
+    assert canonical[2:] == ["critics", "officials", "the ministry", "Wang Yi", "experts"]

@@ -261,3 +261,30 @@ def test_the_timeline_chart_names_what_it_leaves_off_the_axis() -> None:
     rows = next(iter(chart.to_dict()["datasets"].values()))
     assert len(rows) == 5 and all(not row["date"].startswith("1945") for row in rows)
     assert any("1945-05-09 (“In 1945”)" in note for note in charts._meta(chart)["notes"])
+
+
+def test_key_dates_draws_one_point_per_key_event_in_date_order(seeds: newsdesk.Corpus) -> None:
+    from newsdesk.present import memo
+
+    table = memo.key_events(timeline(seeds), n=8)
+    assert len(table)
+    spec = charts.key_dates(table).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == len(table)
+    order = spec["encoding"]["y"]["sort"]
+    by_date = table.assign(d=pd.to_datetime(table["date"])).sort_values("d")
+    assert order == by_date["event"].str.slice(0, 60).tolist()
+
+
+def test_a_tone_cell_of_too_few_sentences_is_grey_and_says_so() -> None:
+    from newsdesk.present import framing_charts
+
+    table = pd.DataFrame(
+        {"entity": ["Putin", "Putin"], "group": ["A", "B"], "n_sentences": [1, 8], "tone": [-1.0, -0.4]}
+    )
+    spec = framing_charts.entity_tone(table, ["A", "B"]).to_dict()
+    cells = spec["layer"][0]["encoding"]["color"]
+    assert cells["condition"]["value"] == framing_charts.TOO_FEW_COLOUR
+    assert "datum.n_sentences < 3" in cells["condition"]["test"]
+    rows = next(iter(spec["datasets"].values()))
+    assert [row["label"] for row in rows] == ["1 (too few)", "8"]

@@ -35,3 +35,27 @@ def test_problem_summary_counts_files(tmp_path: Path) -> None:
     summary = describe.problem_summary(corpus.problems).set_index("severity")
     assert summary.loc["error", "n_files"] == 1
     assert summary.loc["warning", "n_files"] == 1
+
+
+def test_caveats_are_computed_from_the_corpus() -> None:
+    import pandas as pd
+
+    from newsdesk.present.describe import corpus_caveats
+
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a", "b", "c", "d"],
+            "outlet": ["Dawn", "Dawn", "Dawn", None],
+            "effective_date": pd.to_datetime(["2024-04-08", None, "2024-04-09", "2024-04-10"]),
+            "date_source": ["manifest", "unknown", "inferred", "inferred"],
+            "date_confidence": [1.0, None, 0.9, 0.25],
+            "outlet_source": ["manifest", "manifest", "manifest", "unknown"],
+        }
+    )
+    caveats = corpus_caveats(articles)
+    assert "1 of 4 article(s) have no known outlet" in caveats[0]
+    assert any("1 of 4 article(s) have no publication date" in c for c in caveats)
+    inferred = [c for c in caveats if "2 publication date(s) are inferred" in c]
+    assert inferred and "(1 with confidence under 0.5)" in inferred[0]
+    assert not any("fewer than 3 articles" in c for c in caveats)  # Dawn has three
+    assert "fewer than 3 articles" in corpus_caveats(articles.iloc[2:])[0]

@@ -306,7 +306,13 @@ def term_examples(matches: pd.DataFrame, *, per_cell: int = 2) -> pd.DataFrame:
     ordered = matches.sort_values(["group", "question", "term", "article_id", "start"])
     examples = ordered.drop_duplicates(["group", "question", "term", "sentence"])
     examples = examples.groupby(["group", "question", "term"]).head(per_cell)
-    return examples[["group", "question", "term", "article_id", "text", "sentence"]].reset_index(drop=True)
+    table = examples[["group", "question", "term", "article_id", "text", "sentence"]].reset_index(drop=True)
+    return table.assign(sentence=one_line(table["sentence"]))
+
+
+def one_line(texts: pd.Series) -> pd.Series:
+    """Texts with every run of white space (line breaks of the body) as one space, for tables."""
+    return texts.map(lambda text: " ".join(text.split()) if isinstance(text, str) else text)
 
 
 # --- attribution verbs ---------------------------------------------------------------------------
@@ -396,7 +402,7 @@ def affiliation_of(speaker: object, role: object, org: object, rules: pd.DataFra
 
 def voices(quotes: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     """``quotes`` with each quote's speaker affiliation, the rule behind it and its number of words."""
-    speaker = quotes["speaker_canonical"].where(quotes["speaker_canonical"].notna(), quotes["speaker"])
+    speaker = quotes["speaker_canonical"]  # None where unresolved (a parse's stray noun included)
     # Each distinct speaker, role and organisation is decided once (a value that is no text is absent).
     triples = [
         tuple(value if isinstance(value, str) else None for value in triple)
@@ -617,4 +623,6 @@ def tone_examples(sentences: pd.DataFrame, *, per_group: int = 1) -> pd.DataFram
     negative = ordered.groupby("group").head(per_group)
     positive = ordered.iloc[::-1].groupby("group").head(per_group)
     both = pd.concat([negative, positive]).drop_duplicates(["article_id", "start"])
-    return both.sort_values(["group", "tone"])[["group", "article_id", "tone", "text"]].reset_index(drop=True)
+    table = both.sort_values(["group", "tone"])[["group", "article_id", "tone", "text"]]
+    table = table.reset_index(drop=True)
+    return table.assign(text=one_line(table["text"]))

@@ -6,6 +6,8 @@ Over the corpus, and never stored in the per-article cache:
 - spelling and transliteration variants of one name merge into its most frequent form: the same
   words but one, accents folded, and the differing word (5 letters or more) Jaro-Winkler similar
   (``SAME_NAME_SIMILARITY``; "Sergey Lavrov" / "Sergei Lavrov", "Volodymyr Zelensky" / "Zelenskyy");
+- a speaker that is only a common noun phrase whose head is no person, role or speaking group
+  ("phone", "the visit": a parse error) is left unresolved (None);
 - a speaker named by one word only ("Mao") becomes the full name ("Mao Ning") when exactly one full
   name in the corpus has that word (or a variant of it) as its first or last word; an editable alias
   table (``lexicons/speaker_aliases.csv`` beside the corpus: ``alias,canonical``) wins over both;
@@ -108,6 +110,8 @@ def canonical_speakers(speakers: pd.Series, aliases: dict[str, str] | None = Non
             return speaker
         if speaker in aliases:
             return aliases[speaker]
+        if _not_a_speaker(speaker):
+            return None
         speaker = variant_of.get(speaker, speaker)
         if len(speaker.split()) == 1 and _looks_like_name(speaker):
             candidates = full_names_of(speaker)
@@ -161,6 +165,25 @@ def _one_word_apart(first: list[str], second: list[str]) -> bool:
 
 def _close(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= MIN_VARIANT_LETTERS and JaroWinkler.similarity(a, b) >= SAME_NAME_SIMILARITY
+
+
+_AGENT_SUFFIXES = ("er", "ers", "or", "ors", "ist", "ists", "ian", "ians", "ant", "ants", "ent", "ents")
+
+
+def _not_a_speaker(speaker: str) -> bool:
+    """A common noun phrase whose head is no person, role or speaking group ("phone", "the visit")."""
+    from newsdesk.parsing.components import role_lexicon
+
+    words = re.findall(r"[\w'’-]+", speaker)
+    if not words or any(w[:1].isupper() for w in words):
+        return False  # a name or a capitalised body speaks for itself
+    head = words[-1].lower()
+    lexicon = role_lexicon()
+    known = lexicon.role_words | lexicon.speaking_groups | lexicon.people_nouns
+    singular = head[:-3] + "y" if head.endswith("ies") else head.rstrip("s")
+    if head in known or singular in known or head.endswith(_AGENT_SUFFIXES):
+        return False
+    return head not in {"he", "she", "they", "it", "we", "i", "you", "who"}
 
 
 def _fold(word: str) -> str:

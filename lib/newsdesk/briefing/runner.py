@@ -14,6 +14,7 @@ is refused too, so that every notebook covers the same articles.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.briefing.report import NotebookRun, build_index, build_report
+from newsdesk.core.progress import QUIET_VARIABLE
 
 #: Notebooks are run in file-name order: ``00_corpus.ipynb``, ``01_boilerplate.ipynb`` ...
 NOTEBOOK_PATTERN = re.compile(r"^\d{2}_[\w-]+\.ipynb$")
@@ -175,8 +177,6 @@ def run_briefing(
     names each failed notebook and cell. Chart files of an earlier run in ``<out>/charts`` are removed
     first. Returns the written files, ``index.html`` last.
     """
-    import papermill
-
     source = corpus_parameters(data_dir, store)
     out = Path(out_dir).resolve()
     notebooks = list_notebooks(Path(notebooks_dir) if notebooks_dir else default_notebooks_dir())
@@ -196,29 +196,16 @@ def run_briefing(
             stale.unlink()
     given = {**source, "export_dir": str(chart_dir), **user}
     runs: list[NotebookRun] = []
-    for position, notebook in enumerate(notebooks, start=1):
-        target = out / notebook.name
-        started = time.perf_counter()
-        error = None
-        try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(target),
-                parameters={k: v for k, v in given.items() if k in declared[notebook]},
-                cwd=str(notebook.parent),
-                progress_bar=False,
-                log_output=False,
-                # The kernel's own start-up warnings would drown the one progress line per notebook.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            )
-        except papermill.PapermillExecutionError as exc:
-            error = _describe_failure(notebook, exc)
-        except Exception as exc:  # a kernel that died or did not start: report it, run the rest
-            error = f"{notebook.name} failed: {type(exc).__name__}: {exc}"
-        seconds = time.perf_counter() - started
-        runs.append(NotebookRun(notebook.name, target, seconds, error))
-        status = "done" if error is None else "FAILED"
-        log(f"[{position}/{len(notebooks)}] {notebook.name}: {status} in {seconds:.1f} s")
+    # no progress bar may reach a stored notebook or the report: the kernels inherit this
+    quiet = os.environ.get(QUIET_VARIABLE)
+    os.environ[QUIET_VARIABLE] = "1"
+    try:
+        _run_notebooks(notebooks, out, given, declared, runs, log)
+    finally:
+        if quiet is None:
+            os.environ.pop(QUIET_VARIABLE, None)
+        else:
+            os.environ[QUIET_VARIABLE] = quiet
 
     title = str(user.get("title") or DEFAULT_TITLE)
     shown = effective_parameters(given, declared)
@@ -253,3 +240,39 @@ def _describe_failure(notebook: Path, exc: Any) -> str:
         f"{notebook.name} failed in{where} the cell starting `{first_line}` (execution count "
         f"[{exc.exec_count}]): {exc.ename}: {exc.evalue}"
     )
+
+
+def _run_notebooks(
+    notebooks: list[Path],
+    out: Path,
+    given: dict[str, Any],
+    declared: dict[Path, dict[str, str]],
+    runs: list[NotebookRun],
+    log: Callable[[str], None],
+) -> None:
+    """Execute each notebook into ``out`` with the parameters it declares; record each run in ``runs``."""
+    import papermill
+
+    for position, notebook in enumerate(notebooks, start=1):
+        target = out / notebook.name
+        started = time.perf_counter()
+        error = None
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(target),
+                parameters={k: v for k, v in given.items() if k in declared[notebook]},
+                cwd=str(notebook.parent),
+                progress_bar=False,
+                log_output=False,
+                # The kernel's own start-up warnings would drown the one progress line per notebook.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            )
+        except papermill.PapermillExecutionError as exc:
+            error = _describe_failure(notebook, exc)
+        except Exception as exc:  # a kernel that died or did not start: report it, run the rest
+            error = f"{notebook.name} failed: {type(exc).__name__}: {exc}"
+        seconds = time.perf_counter() - started
+        runs.append(NotebookRun(notebook.name, target, seconds, error))
+        status = "done" if error is None else "FAILED"
+        log(f"[{position}/{len(notebooks)}] {notebook.name}: {status} in {seconds:.1f} s")

@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from newsdesk.core.cache import DiskCache, content_hash
+from newsdesk.core.progress import show_progress
 from newsdesk.ingest.language import MIN_CONFIDENCE, detect_language
 from newsdesk.ingest.manifest import MANIFEST_NAME, ManifestRow, parse_published, read_manifest
 from newsdesk.ingest.problems import CorpusError, Problem, problems_frame
@@ -199,7 +200,7 @@ def load_corpus(
         rows.append(ManifestRow(0, article_id, name, file_path, None, None, None, None, None, {}))
 
     records = []
-    show = progress if progress is not None else len(rows) >= READ_PROGRESS_MIN_FILES
+    show = show_progress(progress, len(rows), READ_PROGRESS_MIN_FILES)
     for row in tqdm(rows, desc="Reading", unit="file", disable=not show):
         record, found = _read_row(row, root, in_manifest=row.line > 0, max_bytes=max_bytes)
         problems.extend(found)

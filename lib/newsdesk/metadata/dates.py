@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.core.cache import DiskCache
+from newsdesk.core.progress import show_progress
 from newsdesk.extract.pubdate import pubdate_namespace
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ def publication_dates(
     selected = [i for i in range(len(rows)) if wanted[i]]
     combined_key, combined = _read_combined(corpus.cache, namespace, [keys[i] for i in selected])
     if combined is None or len(combined) != len(selected) or list(combined.columns) != _EVIDENCE_FIELDS:
-        show = progress if progress is not None else len(selected) >= 500
+        show = show_progress(progress, len(selected), 500)
         results = [
             _inferred_cached(
                 texts[i] if isinstance(texts[i], str) else "",

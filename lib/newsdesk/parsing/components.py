@@ -34,6 +34,7 @@ class RoleLexicon:
     male_names: frozenset[str]
     speaking_groups: frozenset[str]
     places: frozenset[str]
+    people_nouns: frozenset[str] = frozenset()
 
 
 def _words(values: list | None) -> frozenset[str]:
@@ -53,6 +54,7 @@ def role_lexicon() -> RoleLexicon:
         male_names=_words(raw.get("male_names")),
         speaking_groups=_words(raw.get("speaking_groups")),
         places=_words(raw.get("places")),
+        people_nouns=_words(raw.get("people_nouns")),
     )
 
 

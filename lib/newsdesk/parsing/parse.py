@@ -12,6 +12,7 @@ from spacy.tokens import Doc, DocBin
 from tqdm import tqdm
 
 from newsdesk.core.cache import DiskCache, content_hash
+from newsdesk.core.progress import show_progress
 from newsdesk.parsing.pipeline import nlp, pipeline_fingerprint
 from newsdesk.stripping.corpus import corpus_bodies
 
@@ -115,7 +116,7 @@ def parse_cached(
     for key, text in zip(keys, texts, strict=True):
         if key not in to_parse and not cache.path(namespace, key, DOC_SUFFIX).is_file():
             to_parse[key] = text
-    show = progress if progress is not None else len(to_parse) >= PROGRESS_MIN_ITEMS
+    show = show_progress(progress, len(to_parse), PROGRESS_MIN_ITEMS)
     parsed = _pipe_in_pieces(language, iter(list(to_parse.values())), batch_size, n_process)
     pending = set(to_parse)
     with tqdm(total=len(to_parse), desc=description, unit="doc", disable=not show) as bar:

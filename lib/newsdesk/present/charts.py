@@ -647,6 +647,31 @@ def timeline(
     return annotate(chart, note)
 
 
+def key_dates(table: pd.DataFrame) -> alt.Chart:
+    """The memo's key dates (:func:`newsdesk.present.memo.key_events`) on one axis: a labelled point per
+    event, in date order, sized by the articles that mention it; a conflict is a cross."""
+    data = table.assign(
+        date=pd.to_datetime(table["date"]),
+        marker=np.where(table["conflict"].astype(bool), "conflict", "mention"),
+        event=table["event"].fillna("").str.slice(0, 60),
+    )[["date", "event", "n_articles", "n_mentions", "marker", "example"]]
+    order = data.sort_values("date")["event"].tolist()
+    shape = alt.Shape(
+        "marker:N", title=None, scale=alt.Scale(domain=["mention", "conflict"], range=["circle", "cross"])
+    )
+    return (
+        alt.Chart(data, title="Key dates")
+        .mark_point(filled=True, color=OUTLET_COLORS[0])
+        .encode(
+            x=alt.X("date:T", title="date", axis=alt.Axis(format="%d %b %Y", labelOverlap=True)),
+            y=alt.Y("event:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
+            size=alt.Size("n_articles:Q", title="articles", scale=alt.Scale(range=[60, 400])),
+            shape=shape,
+            tooltip=["event", alt.Tooltip("date:T"), "n_articles", "n_mentions", "example"],
+        )
+    )
+
+
 #: Dates this many interquartile ranges (at least ``MIN_SPREAD_DAYS``) beyond the quartiles are far.
 FAR_SPREADS = 3.0
 MIN_SPREAD_DAYS = 60

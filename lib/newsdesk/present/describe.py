@@ -142,3 +142,46 @@ def copies_note(corpus: Corpus, *, include_copies: bool = False) -> str:
         kept = f" {len(copies)} copy(ies) of other articles are counted too." if len(copies) else ""
         return f"{grouping}{kept or ' No article copies another.'}"
     return f"{grouping} {copies_sentence(copies)}"
+
+
+def corpus_caveats(articles: pd.DataFrame, *, thin: int = 3) -> list[str]:
+    """Caveats computed from this corpus: thin outlets, unknown outlets and dates, inferred values."""
+    n = len(articles)
+    if n == 0:
+        return ["The corpus has no usable article: there is nothing to compare."]
+    notes = []
+    named = articles["outlet"].dropna()
+    named = named[named.astype(str).str.strip() != ""]
+    sizes = named.value_counts()
+    if len(sizes):
+        small = int((sizes < thin).sum())
+        if small:
+            notes.append(
+                f"{small} of {len(sizes)} named outlet(s) have fewer than {thin} articles: their "
+                "per-outlet figures rest on one or two texts."
+            )
+    unknown = n - len(named)
+    if unknown:
+        notes.append(f"{unknown} of {n} article(s) have no known outlet and are compared one by one.")
+    date = "effective_date" if "effective_date" in articles.columns else "published_date"
+    undated = int(articles[date].isna().sum())
+    if undated:
+        notes.append(
+            f"{undated} of {n} article(s) have no publication date: their relative dates stay unresolved."
+        )
+    if "date_source" in articles.columns:
+        inferred = articles[articles["date_source"] == "inferred"]
+        weak = int((inferred["date_confidence"] < 0.5).sum()) if len(inferred) else 0
+        if len(inferred):
+            notes.append(
+                f"{len(inferred)} publication date(s) are inferred from the text or URL ({weak} with "
+                "confidence under 0.5); check `date_source` before quoting a date."
+            )
+    if "outlet_source" in articles.columns:
+        inferred_from_text = ["credit", "site-line", "wire-credit", "shared-chrome"]
+        told = int(articles["outlet_source"].isin(inferred_from_text).sum())
+        if told:
+            notes.append(
+                f"{told} outlet(s) are inferred from the text; `outlet_evidence` shows what was read."
+            )
+    return notes

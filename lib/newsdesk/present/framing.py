@@ -210,6 +210,20 @@ def tone_finding(tones: pd.DataFrame) -> str:
     return text
 
 
+def leading_terms(terms: pd.DataFrame, questions: list[str]) -> pd.DataFrame:
+    """Per group and question: the term it uses most (ties by name), its share and the mentions,
+    as one wide table (a row per group, a column per question) for the briefing."""
+    used = terms[terms["question"].isin(questions) & (terms["n_mentions"] > 0)]
+    if used.empty:
+        return pd.DataFrame(columns=["group", *questions])
+    top = used.sort_values(["group", "question", "n_mentions", "term"], ascending=[True, True, False, True])
+    top = top.drop_duplicates(["group", "question"])
+    rows = zip(top["term"], top["share"], top["question_mentions"], strict=True)
+    cells = top.assign(cell=[f"{term} ({share:.0%} of {int(n)})" for term, share, n in rows])
+    wide = cells.pivot(index="group", columns="question", values="cell").reindex(columns=questions)
+    return wide.fillna("").reset_index().rename_axis(columns=None)
+
+
 def coverage_finding(coverage) -> str:
     """The lexicon coverage check in sentences: what an analyst should add to the lexicons."""
     parts = []

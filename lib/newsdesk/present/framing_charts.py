@@ -150,18 +150,29 @@ def tone(tone_table: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
     return alt.layer(rules, points, zero)
 
 
+#: A tone cell built from fewer sentences than this is drawn "too few", not in a colour.
+MIN_CELL_SENTENCES = 3
+TOO_FEW_COLOUR = "#eeeeee"
+
+
 def entity_tone(table: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
-    """Mean tone of sentences naming each entity, per group (diverging colour, count as text)."""
-    data = table[table["group"].isin(groups)]
+    """Mean tone of sentences naming each entity, per group (diverging colour, count as text); a cell
+    of fewer than ``MIN_CELL_SENTENCES`` sentences is light grey and says "too few"."""
+    data = table[table["group"].isin(groups)].assign(
+        label=lambda f: [
+            f"{n} (too few)" if n < MIN_CELL_SENTENCES else str(n) for n in f["n_sentences"].astype(int)
+        ]
+    )
     base = alt.Chart(data, title="Tone of sentences naming each entity").encode(
         x=alt.X("entity:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160, grid=False)),
         y=alt.Y("group:N", sort=groups, title=None, axis=alt.Axis(labelLimit=260)),
     )
+    colour = alt.Color("tone:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1]), title="tone")
     cells = base.mark_rect().encode(
-        color=alt.Color("tone:Q", scale=alt.Scale(scheme="redblue", domain=[-1, 1]), title="tone"),
+        color=alt.condition(f"datum.n_sentences < {MIN_CELL_SENTENCES}", alt.value(TOO_FEW_COLOUR), colour),
         tooltip=["entity", "group", "n_sentences", alt.Tooltip("tone:Q", format="+.2f")],
     )
-    return alt.layer(cells, base.mark_text(fontSize=10).encode(text="n_sentences:Q"))
+    return alt.layer(cells, base.mark_text(fontSize=10).encode(text="label:N"))
 
 
 def chart_name(prefix: str, label: str) -> str:

@@ -23,7 +23,8 @@ def _speaker(quotes: pd.DataFrame) -> pd.Series:
 def quote_table(quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per quote: outlet, article, speaker, role, kind, cue, who relayed it, the quote and its
     quote_id."""
-    table = quotes.assign(outlet=outlet_labels(quotes), speaker=_speaker(quotes))
+    text = quotes["text"].map(lambda t: " ".join(t.split()) if isinstance(t, str) else t)
+    table = quotes.assign(outlet=outlet_labels(quotes), speaker=_speaker(quotes), text=text)
     columns = ["outlet", "article_id", "speaker", "speaker_role", "kind", "cue", "relayed_by", "text"]
     columns.append("quote_id")
     return table[columns].reset_index(drop=True)

@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from newsdesk.core.progress import show_progress
 from newsdesk.extract.lexicons import read_term_lexicon
 from newsdesk.metadata.resolve import resolve_outlets
 from newsdesk.store.engines import DaskEngine, LocalEngine
@@ -220,7 +221,7 @@ def annotate(
         n_batches = len(early) + -(-len(work.todo) // batch_size)
         failures: list[tuple[str, str]] = []
         tokens = 0
-        show = progress if progress is not None else len(work.todo) >= PROGRESS_MIN_ITEMS
+        show = show_progress(progress, len(work.todo), PROGRESS_MIN_ITEMS)
         with tqdm(total=len(work.todo), desc="Annotating", unit="article", disable=not show) as bar:
             for batch, outcome in runner.run(str(root), batches):
                 if isinstance(outcome, BaseException):

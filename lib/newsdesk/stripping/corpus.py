@@ -17,6 +17,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from newsdesk.core.cache import DiskCache, source_digest
+from newsdesk.core.progress import show_progress
 from newsdesk.stripping import dedup, sitechrome
 from newsdesk.stripping.clutter import CLUTTER_PATH
 from newsdesk.stripping.stripper import model_files, strip
@@ -159,7 +160,7 @@ def strip_articles(
 ) -> CorpusStripping:
     """Strip every article (cached), find near-duplicates, then drop lines repeated across a site."""
     settings = settings or SiteSettings()
-    show = progress if progress is not None else len(articles) >= PROGRESS_MIN_ITEMS
+    show = show_progress(progress, len(articles), PROGRESS_MIN_ITEMS)
     per_article = [
         _strip_lines_cached(text, sha, cache)
         for text, sha in tqdm(
