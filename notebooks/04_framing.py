@@ -76,6 +76,7 @@ inputs = framing.collect(
 print(f"Groups are articles' {group_by}.")
 articles = inputs.articles
 groups = framing_report.top_groups(articles, max_groups)
+n_groups = articles["group"].nunique()
 print(framing_report.outlet_finding(articles, inputs.excluded_copies))
 if len(groups) < articles["group"].nunique():
     print(f"Charts show the {len(groups)} largest of {articles['group'].nunique()} groups; tables show all.")
@@ -128,7 +129,7 @@ classes = framing.verb_class_table(verbs)
 print(framing_report.verb_finding(classes))
 
 # %% tags=["nbval-ignore-output"]
-charts.show(framing_charts.verb_classes(classes, groups), "04_verbs")
+charts.show(framing_charts.of_groups(framing_charts.verb_classes(classes, groups), groups, n_groups), "04_verbs")
 
 # %%
 not_neutral = verbs[verbs["verb_class"] != "neutral"]
@@ -142,7 +143,7 @@ hedges = framing.hedge_table(inputs.matches, articles, inputs.lexicon)
 print(framing_report.hedge_finding(hedges))
 
 # %% tags=["nbval-ignore-output"]
-charts.show(framing_charts.hedges(hedges, groups), "04_hedges")
+charts.show(framing_charts.of_groups(framing_charts.hedges(hedges, groups), groups, n_groups), "04_hedges")
 
 # %%
 framing.term_examples(inputs.matches[inputs.matches["question"].isin(["hedges", "boosters"])], per_cell=1)
@@ -156,7 +157,7 @@ voice_table = framing.voice_table(voiced, articles)
 print(framing_report.voice_finding(voice_table))
 
 # %% tags=["nbval-ignore-output"]
-charts.show(framing_charts.voices(voice_table, groups), "04_voices")
+charts.show(framing_charts.of_groups(framing_charts.voices(voice_table, groups), groups, n_groups), "04_voices")
 
 # %%
 voice_table.round(3)
@@ -201,7 +202,7 @@ tones = framing.tone_table(inputs.sentences, articles)
 print(framing_report.tone_finding(tones))
 
 # %% tags=["nbval-ignore-output"]
-charts.show(framing_charts.tone(tones, groups), "04_tone")
+charts.show(framing_charts.of_groups(framing_charts.tone(tones, groups), groups, n_groups), "04_tone")
 
 # %%
 entities = framing.entity_tone(inputs.sentences)
@@ -209,7 +210,8 @@ entities.round(3)
 
 # %% tags=["nbval-ignore-output"]
 if len(entities):
-    charts.show(framing_charts.entity_tone(entities, groups), "04_entity_tone")
+    chart = framing_charts.of_groups(framing_charts.entity_tone(entities, groups), groups, n_groups)
+    charts.show(chart, "04_entity_tone")
 else:
     print("No entity is named in two sentences of one group.")
 

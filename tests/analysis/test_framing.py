@@ -475,6 +475,12 @@ def test_matches_inside_quotes_are_the_quoted_voice_and_counts_add_up() -> None:
     assert voiced["voice"].tolist() == ["own", "quoted", "quoted"]
     speakers = [v if isinstance(v, str) else None for v in voiced["voiced_by"]]
     assert speakers == [None, "Wang Yi", None]  # the scare quote has no speaker
+    affiliated = framing.match_voices(
+        matches,
+        pd.DataFrame({"article_id": ["a"], "body": [body]}),
+        quotes.assign(affiliation=["Chinese officials"]),
+    )
+    assert affiliated["voiced_affiliation"].iloc[1] == "Chinese officials"
     lexicon = read_term_lexicon()
     articles = pd.DataFrame({"article_id": ["a"], "group": ["A"], "n_words": [30], "thin": [True]})
     table = framing.term_table(voiced, articles, lexicon)

@@ -288,3 +288,12 @@ def test_a_tone_cell_of_too_few_sentences_is_grey_and_says_so() -> None:
     assert "datum.n_sentences < 3" in cells["condition"]["test"]
     rows = next(iter(spec["datasets"].values()))
     assert [row["label"] for row in rows] == ["1 (too few)", "8"]
+
+
+def test_a_chart_of_the_largest_groups_says_how_many_there_are() -> None:
+    from newsdesk.present import framing_charts
+
+    chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point()
+    assert charts._meta(framing_charts.of_groups(chart, ["A", "B"], 2)).get("notes", []) == []
+    notes = charts._meta(framing_charts.of_groups(chart, ["A", "B"], 45))["notes"]
+    assert notes == ["The 2 largest of 45 groups (most articles, then name); tables show all."]

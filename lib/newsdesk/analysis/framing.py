@@ -131,7 +131,8 @@ def collect(
     match_table = _stack(matches, ids, list(matches[0].columns) if matches else [])
     if quotes is None:
         quotes = corpus_quotes(corpus, include_copies=include_copies, progress=progress)
-    match_table = match_voices(match_table, bodies, quotes)
+    affiliations = read_affiliations(lexicon_dir)
+    match_table = match_voices(match_table, bodies, voices(quotes, affiliations) if len(quotes) else quotes)
     keep = articles["copy_of"].isna() | include_copies
     excluded = articles.loc[~keep, ["article_id", "group", "copy_of", "copy_kind"]].reset_index(drop=True)
     articles = articles[keep].reset_index(drop=True)
@@ -150,7 +151,7 @@ def collect(
         quotes=restrict(quotes.drop(columns=["outlet"], errors="ignore")),
         lexicon=lexicon,
         verb_classes=read_verb_classes(lexicon_dir),
-        affiliations=read_affiliations(lexicon_dir),
+        affiliations=affiliations,
         excluded_copies=excluded,
     )
 
@@ -160,18 +161,23 @@ VOICES = ("own", "quoted")
 
 
 def match_voices(matches: pd.DataFrame, bodies: pd.DataFrame, quotes: pd.DataFrame) -> pd.DataFrame:
-    """``matches`` with ``voice`` (``own`` or ``quoted``: inside quotation marks of the body) and
-    ``voiced_by`` (the canonical speaker of the direct or partial quote around it, when one is known)."""
+    """``matches`` with ``voice`` (``own`` or ``quoted``: inside quotation marks of the body),
+    ``voiced_by`` (the canonical speaker of the direct or partial quote around it, when one is known)
+    and ``voiced_affiliation`` (that quote's ``affiliation`` when ``quotes`` has one, see :func:`voices`)."""
     from newsdesk.extract.quotes import scan_quotes
 
     voice = np.full(len(matches), "own", dtype=object)
     voiced_by = np.full(len(matches), None, dtype=object)
+    voiced_affiliation = np.full(len(matches), None, dtype=object)
     if matches.empty:
-        return matches.assign(voice=voice, voiced_by=voiced_by)
+        return matches.assign(voice=voice, voiced_by=voiced_by, voiced_affiliation=voiced_affiliation)
     body_of = dict(zip(bodies["article_id"], bodies["body"], strict=True))
     quoted = quotes[quotes["kind"].isin(["direct", "partial"])] if len(quotes) else quotes
+    if len(quoted) and "affiliation" not in quoted.columns:
+        quoted = quoted.assign(affiliation=None)
     speakers = {
-        article_id: list(zip(frame["start"], frame["end"], frame["speaker_canonical"], strict=True))
+        article_id: list(zip(frame["start"], frame["end"], frame["speaker_canonical"], frame["affiliation"],
+                             strict=True))
         for article_id, frame in quoted.groupby("article_id")
     } if len(quoted) else {}  # fmt: skip
     for article_id, rows in matches.groupby("article_id").indices.items():
@@ -185,10 +191,11 @@ def match_voices(matches: pd.DataFrame, bodies: pd.DataFrame, quotes: pd.DataFra
             at = bisect.bisect_right(starts, start) - 1
             if at >= 0 and end <= spans[at][1]:
                 voice[row] = "quoted"
-                voiced_by[row] = next(
-                    (who for s, e, who in speakers.get(article_id, []) if s <= start and end <= e), None
-                )
-    return matches.assign(voice=voice, voiced_by=voiced_by)
+                quotes_here = speakers.get(article_id, [])
+                around = [(who, aff) for s, e, who, aff in quotes_here if s <= start and end <= e]
+                if around:
+                    voiced_by[row], voiced_affiliation[row] = around[0]
+    return matches.assign(voice=voice, voiced_by=voiced_by, voiced_affiliation=voiced_affiliation)
 
 
 #: What framing can group articles by (``collect(group_by=...)``).

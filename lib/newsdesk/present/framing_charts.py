@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from newsdesk.analysis.framing import Z_DISTINCTIVE
-from newsdesk.present import charts  # noqa: F401  (registers the house theme)
+from newsdesk.present import charts  # registers the house theme
 
 #: Terms labelled per group in the keyness funnel.
 FUNNEL_LABELS = 6
@@ -179,3 +179,12 @@ def chart_name(prefix: str, label: str) -> str:
     """A file-stem chart name from a question key or group label: ``04_terms_war_naming``."""
     stem = re.sub(r"[^\w.-]+", "_", label, flags=re.ASCII).strip("_.-") or "x"
     return f"{prefix}_{stem[:60]}"
+
+
+def of_groups(chart: alt.TopLevelMixin, groups: list[str], n_groups: int) -> alt.TopLevelMixin:
+    """``chart`` with the note "The N largest of M groups ..." when it draws fewer groups than there are."""
+    if len(groups) >= n_groups:
+        return chart
+    return charts.annotate(
+        chart, f"The {len(groups)} largest of {n_groups} groups (most articles, then name); tables show all."
+    )
