@@ -34,6 +34,7 @@ import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from newsdesk.analysis.quotes import corpus_quotes
+from newsdesk.core.text import one_line
 from newsdesk.extract.lexicons import (
     TermLexicon,
     read_affiliations,
@@ -314,12 +315,7 @@ def term_examples(matches: pd.DataFrame, *, per_cell: int = 2) -> pd.DataFrame:
     examples = ordered.drop_duplicates(["group", "question", "term", "sentence"])
     examples = examples.groupby(["group", "question", "term"]).head(per_cell)
     table = examples[["group", "question", "term", "article_id", "text", "sentence"]].reset_index(drop=True)
-    return table.assign(sentence=one_line(table["sentence"]))
-
-
-def one_line(texts: pd.Series) -> pd.Series:
-    """Texts with every run of white space (line breaks of the body) as one space, for tables."""
-    return texts.map(lambda text: " ".join(text.split()) if isinstance(text, str) else text)
+    return table.assign(sentence=table["sentence"].map(one_line))
 
 
 # --- attribution verbs ---------------------------------------------------------------------------
@@ -632,4 +628,4 @@ def tone_examples(sentences: pd.DataFrame, *, per_group: int = 1) -> pd.DataFram
     both = pd.concat([negative, positive]).drop_duplicates(["article_id", "start"])
     table = both.sort_values(["group", "tone"])[["group", "article_id", "tone", "text"]]
     table = table.reset_index(drop=True)
-    return table.assign(text=one_line(table["text"]))
+    return table.assign(text=table["text"].map(one_line))

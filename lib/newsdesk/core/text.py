@@ -11,3 +11,8 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 def normal_words(text: object) -> str:
     """``text``'s words, lower-cased and joined by single spaces ("" for anything that is not text)."""
     return " ".join(word.lower() for word in WORD_RE.findall(text)) if isinstance(text, str) else ""
+
+
+def one_line(text: object) -> object:
+    """``text`` with every run of white space (a body's line breaks) as one space; non-text as it is."""
+    return " ".join(text.split()) if isinstance(text, str) else text

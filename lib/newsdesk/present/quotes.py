@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from newsdesk.analysis.quotes import quote_spread
+from newsdesk.core.text import one_line
 from newsdesk.metadata.outlets import outlet_labels
 
 if TYPE_CHECKING:
@@ -23,10 +24,11 @@ def _speaker(quotes: pd.DataFrame) -> pd.Series:
 def quote_table(quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per quote: outlet, article, speaker, role, kind, cue, who relayed it, the quote and its
     quote_id."""
-    text = quotes["text"].map(lambda t: " ".join(t.split()) if isinstance(t, str) else t)
+    text = quotes["text"].map(one_line)
     table = quotes.assign(outlet=outlet_labels(quotes), speaker=_speaker(quotes), text=text)
-    columns = ["outlet", "article_id", "speaker", "speaker_role", "kind", "cue", "relayed_by", "text"]
-    columns.append("quote_id")
+    columns = [
+        "outlet", "article_id", "speaker", "speaker_role", "kind", "cue", "relayed_by", "text", "quote_id",
+    ]  # fmt: skip
     return table[columns].reset_index(drop=True)
 
 
