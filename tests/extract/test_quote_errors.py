@@ -160,3 +160,11 @@ def test_a_stray_common_noun_is_no_speaker_across_the_corpus() -> None:
     canonical = [s if isinstance(s, str) else None for s in canonical_speakers(speakers)]
     assert canonical[:2] == [None, None]
     assert canonical[2:] == ["critics", "officials", "the ministry", "Wang Yi", "experts"]
+
+
+def test_it_after_a_document_speaks_for_whoever_issued_it() -> None:
+    text = (
+        "China's foreign ministry released a 12-point position paper on Friday. It said that "
+        "“dialogue and negotiation are the only viable way out.”"
+    )
+    assert _speakers(text) == ["China's foreign ministry"]

@@ -302,11 +302,22 @@ class SpeakerResolver:
                 return Resolved(person.name, role or person.role, org or person.org, start, end, "person")
         return self._resolve_group(head, start, end)
 
+    def _document_before(self, head: Token) -> Token | None:
+        """The document "it" stands for: a document noun earlier in this sentence or the one before."""
+        sentence = head.sent
+        start = sentence.start
+        if start > 0:
+            start = head.doc[start - 1].sent.start
+        for token in reversed(head.doc[start : head.i]):
+            if token.lower_ in DOCUMENT_WORDS and token.pos_ == "NOUN":
+                return token
+        return None
+
     def _issuer_of(self, head: Token) -> str | None:
         """Who issued the document ``head`` names: the subject of the verb that issued it earlier
         ("the ministry released a paper ... the paper said"), else the nearest organisation before."""
         doc = head.doc
-        for token in reversed(doc[max(0, head.i - 400) : head.i]):
+        for token in reversed(doc[max(0, head.i - 400) : head.i + 1]):
             if token.lower_ == head.lower_ and token.dep_ == "dobj" and token.head.pos_ == "VERB":
                 subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
                 if subject is not None and subject.pos_ in ("NOUN", "PROPN"):
@@ -358,7 +369,9 @@ class SpeakerResolver:
         if first is not None and len(first) and first[0].dep_ == "det":
             text = whole[first[0].idx + len(first[0]) : end].lstrip()
         if head.pos_ == "PRON":
-            return Resolved(None, None, None, start, end, "pronoun")
+            document = self._document_before(head) if head.lower_ == "it" else None
+            issuer = self._issuer_of(document) if document is not None else None
+            return Resolved(issuer, None, None, start, end, "group" if issuer else "pronoun")
         kind = "group" if head.ent_type_ in ("ORG", "GPE", "NORP") else "other"
         if kind == "other" and head.lower_ in DOCUMENT_WORDS and head.pos_ == "NOUN":
             issuer = self._issuer_of(head)
