@@ -177,8 +177,8 @@ def count_once(
     """The rows of ``frame`` (with ``article_id``) that come from original articles, and the copies
     left out (``COPY_COLUMNS``). With ``include_copies`` every row is kept and nothing is left out.
 
-    The one policy for counting a story once: quote spread, key quotes, key dates, the timeline and
-    framing all read their rows through this function.
+    The one policy for counting a story once: quote spread, key quotes, key dates and the timeline
+    read their rows through this function, and framing leaves out the same :func:`corpus_copies`.
     """
     copies = corpus_copies(corpus)
     left_out = copies[copies["copy_of"].notna()].reset_index(drop=True)
