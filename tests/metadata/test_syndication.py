@@ -88,3 +88,30 @@ def test_syndicated_share_per_outlet() -> None:
     assert share.loc["Reuters", "syndicated_share"] == 0.5
     assert share.loc["The Straits Times", "syndicated_share"] == 1.0
     assert share.loc["Dawn", "syndicated_share"] == 0.0
+
+
+def test_copies_of_a_corpus_are_cached_and_read_back(tmp_path, monkeypatch) -> None:
+    import shutil
+
+    import newsdesk
+    from newsdesk.metadata import resolve
+
+    from ..conftest import SEEDS
+
+    folder = tmp_path / "data"
+    (folder / "articles").mkdir(parents=True)
+    for seed in SEEDS:
+        shutil.copy(seed, folder / "articles" / seed.name)
+    shutil.copy(SEEDS[4], folder / "articles" / "zz_copy.txt")
+    first = newsdesk.open_corpus(folder, cache_dir=tmp_path / "cache")
+    stored = [p for p in (tmp_path / "cache").rglob("*.parquet") if "copies" in p.parts]
+    assert len(stored) == 1
+    copies = first.articles.set_index("article_id")
+    assert copies.loc["zz_copy", ["copy_of", "copy_kind"]].tolist() == [SEEDS[4].stem, "verbatim"]
+
+    calls = []
+    original = resolve.find_copies
+    monkeypatch.setattr(resolve, "find_copies", lambda frame: calls.append(1) or original(frame))
+    again = newsdesk.open_corpus(folder, cache_dir=tmp_path / "cache")
+    assert calls == []  # read from the cache, not compared again
+    assert again.articles["copy_of"].tolist() == first.articles["copy_of"].tolist()

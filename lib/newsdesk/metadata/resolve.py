@@ -25,11 +25,13 @@ resolving) is returned as it is.
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from newsdesk.core.cache import source_digest
 from newsdesk.ingest.problems import Problem, problems_frame
 from newsdesk.metadata.dates import publication_dates
 from newsdesk.metadata.outlets import infer_outlets
@@ -153,10 +155,30 @@ def resolve_copies(corpus: Corpus) -> Corpus:
         return corpus
     bodies = strip_corpus(corpus).bodies[["article_id", "body"]]
     columns = [c for c in ("article_id", "outlet", "source", "effective_date") if c in articles.columns]
-    copies = find_copies(bodies.merge(articles[columns], on="article_id", how="left")).set_index("article_id")
+    copies = _cached_copies(corpus, bodies.merge(articles[columns], on="article_id", how="left"))
+    copies = copies.set_index("article_id")
     ids = articles["article_id"]
     resolved = articles.assign(**{name: ids.map(copies[name]) for name in COPY_COLUMNS[1:]})
     return corpus.with_articles(resolved, keep_results=True)
+
+
+def _cached_copies(corpus: Corpus, frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`find_copies` of ``frame``, read from the corpus cache when the same bodies, outlets,
+    sources and dates were compared before (one stored frame per corpus, versioned by the code)."""
+    version = source_digest("newsdesk.metadata.syndication", "newsdesk.stripping.dedup")
+    lines = (
+        "\t".join(str(value) for value in (row.article_id, hashlib.sha256(str(row.body).encode()).hexdigest(),
+                                            *row[3:]))
+        for row in frame.itertuples()
+    )  # fmt: skip
+    key = hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    namespace = f"copies/{version}"
+    cached = corpus.cache.read_frame(namespace, key)
+    if cached is not None and cached["article_id"].tolist() == frame["article_id"].tolist():
+        return cached
+    copies = find_copies(frame)
+    corpus.cache.write_frame(namespace, key, copies)
+    return copies
 
 
 def _ordered(frame: pd.DataFrame, *, after: str, columns: list[str]) -> pd.DataFrame:
