@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -106,11 +105,6 @@ class Registry:
         """The outlet named ``name`` or credited under it (case and a leading "The" ignored), or None."""
         return self._by_name.get(_name_key(name)) if isinstance(name, str) else None
 
-    def names(self) -> Iterable[str]:
-        """Every name and alias, as written."""
-        for outlet in self.outlets:
-            yield outlet.name
-            yield from outlet.aliases
 
 
 def _name_key(name: str) -> str:
