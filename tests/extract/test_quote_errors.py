@@ -168,3 +168,34 @@ def test_it_after_a_document_speaks_for_whoever_issued_it() -> None:
         "“dialogue and negotiation are the only viable way out.”"
     )
     assert _speakers(text) == ["China's foreign ministry"]
+
+
+def test_a_thing_that_ends_like_an_agent_noun_or_a_stammer_is_no_speaker() -> None:
+    speakers = pd.Series(["maneuvers", "the border", "Sim Sim", "negotiators", "the protesters", "Wang Yi"])
+    canonical = [s if isinstance(s, str) else None for s in canonical_speakers(speakers)]
+    assert canonical == [None, None, None, "negotiators", "the protesters", "Wang Yi"]
+
+
+def test_welcoming_a_person_reports_nothing_but_praising_one_as_something_does() -> None:
+    welcomed = "Russian President Vladimir Putin welcomed Chinese President Xi Jinping to the Kremlin."
+    assert newsdesk.quotes(welcomed).empty
+    praised = "Putin praised Xi Jinping as a dear friend of Russia."
+    assert _speakers(praised) == ["Putin"]
+
+
+def test_a_heading_line_is_not_the_subject_of_the_paragraph_under_it() -> None:
+    text = (
+        "China’s Neutral Stance on Ukraine Conflict\n"
+        "China’s Foreign Ministry spokesperson, Guo Jiakun, reiterated Beijing’s position of neutrality."
+    )
+    assert _speakers(text) == ["Guo Jiakun"]
+
+
+def test_a_hard_wrapped_sentence_still_parses_as_one() -> None:
+    text = "The minister said the talks would\ncontinue next week in Geneva with both sides present."
+    assert [s.text.strip() for s in newsdesk.nlp()(text).sents] == [text]
+
+
+def test_a_one_word_speaker_is_not_expanded_into_a_headline() -> None:
+    speakers = pd.Series(["China’s Neutral Stance", "China", "Wang Yi", "Wang"])
+    assert canonical_speakers(speakers).tolist() == ["China’s Neutral Stance", "China", "Wang Yi", "Wang Yi"]

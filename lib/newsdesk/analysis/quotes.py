@@ -11,15 +11,21 @@ Over the corpus, and never stored in the per-article cache:
 - a speaker named by one word only ("Mao") becomes the full name ("Mao Ning") when exactly one full
   name in the corpus has that word (or a variant of it) as its first or last word; an editable alias
   table (``lexicons/speaker_aliases.csv`` beside the corpus: ``alias,canonical``) wins over both;
+- a known officeholder (``lexicons/officeholders.csv``: name, aliases, office, start, end; a corpus's
+  own ``lexicons/officeholders.csv`` rows come first) gets the office held on the article's date as
+  ``speaker_office``, so "Wang Yi" quoted in March 2023 is the director of the foreign affairs office
+  and in 2024 the foreign minister; the text's own role, where it gives one, stays in ``speaker_role``;
 - the same or nearly the same quoted words in several articles get one ``quote_id``: word 3-gram
   sets with Jaccard similarity >= 0.5, or one containing 80% of the other (a shortened quote).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +33,9 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
+from newsdesk.core.cache import PACKAGED_LEXICONS
 from newsdesk.core.text import WORD_RE, normal_words
+from newsdesk.extract.lexicons import LexiconError
 from newsdesk.extract.run import step_frames
 from newsdesk.metadata.outlets import outlet_labels
 from newsdesk.metadata.syndication import count_once
@@ -38,6 +46,7 @@ if TYPE_CHECKING:
     from newsdesk.ingest.corpus import Corpus
 
 ALIASES_FILE = Path("lexicons") / "speaker_aliases.csv"
+OFFICES_FILE = Path("lexicons") / "officeholders.csv"
 #: Word 3-gram Jaccard similarity at or above which two quotes are the same quote.
 SAME_QUOTE_JACCARD = 0.5
 #: Share of the shorter quote's 3-grams found in the longer one that makes it a shortened copy.
@@ -122,6 +131,78 @@ def canonical_speakers(speakers: pd.Series, aliases: dict[str, str] | None = Non
     return speakers.map(canonical)
 
 
+@dataclass(frozen=True)
+class Office:
+    """One office a person held from ``start`` (inclusive) to ``end`` (exclusive); None is open."""
+
+    office: str
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
+
+    def held_on(self, day: pd.Timestamp) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+
+def read_officeholders(corpus_root: Path | None = None) -> dict[str, list[Office]]:
+    """Offices per folded name or alias: the corpus's own table's rows first, then the packaged ones.
+
+    A bad row (no name or office, a date that is no ``YYYY-MM-DD``) raises :class:`LexiconError`
+    naming the file and line.
+    """
+    paths = [corpus_root / OFFICES_FILE] if corpus_root is not None else []
+    offices: dict[str, list[Office]] = defaultdict(list)
+    for path in [*paths, PACKAGED_LEXICONS / OFFICES_FILE.name]:
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"name", "aliases", "office", "start", "end"} - set(reader.fieldnames or ())
+            if missing:
+                raise LexiconError(f"{path}: officeholders need the columns {sorted(missing)}")
+            for line, row in enumerate(reader, start=2):
+                name, office = (row.get("name") or "").strip(), (row.get("office") or "").strip()
+                if not name or not office:
+                    raise LexiconError(f"{path}, line {line}: a row needs a name and an office")
+                entry = Office(office, _day(row.get("start"), path, line), _day(row.get("end"), path, line))
+                for alias in [name, *(row.get("aliases") or "").split("|")]:
+                    if alias.strip():
+                        offices[_fold(alias.strip())].append(entry)
+    return dict(offices)
+
+
+def _day(value: str | None, path: Path, line: int) -> pd.Timestamp | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise LexiconError(f"{path}, line {line}: {value!r} is no date (write YYYY-MM-DD)")
+    try:
+        return pd.Timestamp(value)
+    except ValueError as error:
+        raise LexiconError(f"{path}, line {line}: {value!r} is no date ({error})") from None
+
+
+def speaker_offices(
+    speakers: pd.Series, published: pd.Series, offices: dict[str, list[Office]]
+) -> pd.Series:
+    """The office each speaker held on the article's date (the first listed that covers it).
+
+    Without a date, a person's office is given only when every row of theirs names the same office.
+    """
+
+    def office_of(speaker: object, day: object) -> str | None:
+        if not isinstance(speaker, str):
+            return None
+        held = offices.get(_fold(speaker), [])
+        if pd.isna(day):
+            names = {entry.office for entry in held}
+            return names.pop() if len(names) == 1 else None
+        return next((entry.office for entry in held if entry.held_on(pd.Timestamp(day))), None)
+
+    held = [office_of(speaker, day) for speaker, day in zip(speakers, published, strict=True)]
+    return pd.Series(held, index=speakers.index, dtype=object)
+
+
 def name_variants(counts: Counter[str]) -> dict[str, str]:
     """Each name that is a spelling variant of a more frequent one (see the module), mapped to it.
 
@@ -175,13 +256,19 @@ def _not_a_speaker(speaker: str) -> bool:
     from newsdesk.parsing.components import role_lexicon
 
     words = re.findall(r"[\w'’-]+", speaker)
+    if len(words) > 1 and len({w.lower() for w in words}) == 1:
+        return True  # a stammered word ("Sim Sim") is a scraping artefact, not a name
     if not words or any(w[:1].isupper() for w in words):
         return False  # a name or a capitalised body speaks for itself
     head = words[-1].lower()
     lexicon = role_lexicon()
     known = lexicon.role_words | lexicon.speaking_groups | lexicon.people_nouns
     singular = head[:-3] + "y" if head.endswith("ies") else head.rstrip("s")
-    if head in known or singular in known or head.endswith(_AGENT_SUFFIXES):
+    if head in known or singular in known:
+        return False
+    if head in lexicon.not_people or singular in lexicon.not_people:
+        return True
+    if head.endswith(_AGENT_SUFFIXES):
         return False
     return head not in {"he", "she", "they", "it", "we", "i", "you", "who"}
 
@@ -193,8 +280,12 @@ def _fold(word: str) -> str:
 
 
 def _looks_like_name(text: str) -> bool:
+    """Capitalised words with no possessive ("Wang Yi", not "China’s Neutral Stance")."""
     words = text.split()
-    return all(_NAME_WORD_RE.match(w) for w in words) and words[0].lower() not in _NOT_NAMES
+    return (
+        all(_NAME_WORD_RE.match(w) and not w.endswith(("’s", "'s")) for w in words)
+        and words[0].lower() not in _NOT_NAMES
+    )
 
 
 # --- quotes that travel ----------------------------------------------------------------------------
@@ -342,7 +433,7 @@ def corpus_quotes(
     Columns: ``article_id``, ``outlet``, ``published``, ``published_date``, the columns of
     :func:`newsdesk.extract.quotes.quotes_from_doc` (offsets into the body), ``text_start`` and
     ``text_end`` (the same offsets in the article's loaded text), ``speaker_canonical``,
-    ``quote_id`` and ``relation``.
+    ``speaker_office`` (:func:`speaker_offices`), ``quote_id`` and ``relation``.
     """
     from newsdesk.extract.quotes import COLUMNS
 
@@ -351,7 +442,9 @@ def corpus_quotes(
     meta = ["article_id", "outlet", "published", "published_date"]
     keep = [position for position, frame in enumerate(frames) if len(frame)]
     if not keep:
-        empty = pd.DataFrame(columns=[*meta, *COLUMNS, "text_start", "text_end", "speaker_canonical"])
+        empty = pd.DataFrame(
+            columns=[*meta, *COLUMNS, "text_start", "text_end", "speaker_canonical", "speaker_office"]
+        )
         return empty.assign(quote_id=pd.Series(dtype=object), relation=pd.Series(dtype=object))
     quotes = pd.concat([frames[position] for position in keep], ignore_index=True)
     positions = np.repeat(np.asarray(keep, dtype=np.int64), [len(frames[p]) for p in keep])
@@ -366,6 +459,9 @@ def corpus_quotes(
     )
     quotes = quotes[[*meta, *COLUMNS, "text_start", "text_end"]]
     quotes["speaker_canonical"] = canonical_speakers(quotes["speaker"], read_aliases(corpus.root))
+    quotes["speaker_office"] = speaker_offices(
+        quotes["speaker_canonical"], quotes["published_date"], read_officeholders(corpus.root)
+    )
     quotes, _ = count_once(quotes, corpus, include_copies=include_copies)
     return cluster_quotes(quotes)
 

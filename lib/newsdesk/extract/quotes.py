@@ -675,6 +675,8 @@ def _verb_frame(verb: Token, lemma: str, lexicon: CueLexicon) -> _Frame | None:
                         or (c.dep_ == "prep" and lemma in lexicon.prepositional.get(c.lower_, ()))
                     )
                 ]
+                if len(objects) == 1 and child.ent_type_ == "PERSON":
+                    break  # "welcomed Xi Jinping to the Kremlin" greets a person; it reports nothing
                 spans = [_subtree_chars(o) for o in objects]
                 spans = [s for s in spans if s]
                 if spans:

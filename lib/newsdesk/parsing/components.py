@@ -35,6 +35,7 @@ class RoleLexicon:
     speaking_groups: frozenset[str]
     places: frozenset[str]
     people_nouns: frozenset[str] = frozenset()
+    not_people: frozenset[str] = frozenset()
 
 
 def _words(values: list | None) -> frozenset[str]:
@@ -55,6 +56,7 @@ def role_lexicon() -> RoleLexicon:
         speaking_groups=_words(raw.get("speaking_groups")),
         places=_words(raw.get("places")),
         people_nouns=_words(raw.get("people_nouns")),
+        not_people=_words(raw.get("not_people")),
     )
 
 
@@ -117,3 +119,41 @@ ENTITY_FIXES = "newsdesk_entity_fixes"
 def entity_fixes_component(doc: Doc) -> Doc:
     """Pipeline step: :func:`fix_entities`."""
     return fix_entities(doc)
+
+
+LINE_BREAKS = "newsdesk_line_breaks"
+#: A line of fewer words than this that ends without a full stop is a heading, a label or a byline.
+HEADING_MAX_WORDS = 10
+_LINE_END = frozenset('.!?:;"”’»)…')
+
+
+def mark_line_breaks(doc: Doc) -> Doc:
+    """Start a sentence after a line that ends a sentence or is a short heading.
+
+    A stripped body has one paragraph, heading or list item per line; without this the parser joins
+    a heading to the paragraph under it ("China's Neutral Stance on Ukraine Conflict China's
+    spokesperson reiterated ..."). A line that ends mid-sentence (hard-wrapped text) runs on: a long
+    one, or a short one followed by a lower-case word.
+    """
+    words_on_line = 0
+    last_word: Token | None = None
+    for token in doc:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            following = token.i + 1
+            if last_word is not None and following < len(doc):
+                next_word = doc[following].text
+                heading = words_on_line < HEADING_MAX_WORDS and not next_word[:1].islower()
+                if last_word.text[-1] in _LINE_END or heading:
+                    doc[following].is_sent_start = True
+            words_on_line, last_word = 0, None
+            continue
+        if not token.is_space:
+            words_on_line += not token.is_punct
+            last_word = token
+    return doc
+
+
+@Language.component(LINE_BREAKS, assigns=["token.is_sent_start"])
+def line_breaks_component(doc: Doc) -> Doc:
+    """Pipeline step: :func:`mark_line_breaks`."""
+    return mark_line_breaks(doc)

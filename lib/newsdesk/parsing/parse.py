@@ -183,14 +183,15 @@ def body_frames(
 ) -> list[pd.DataFrame]:
     """``compute(doc)`` for each parsed body, in ``corpus_bodies(corpus)`` order, cached by body hash.
 
-    ``namespace`` names the computation and its version: results are reused only within it.
+    ``namespace`` names the computation and its version: results are reused only within it and
+    only with the same pipeline (its fingerprint is added), since a new parse may change them.
     """
     texts = corpus_bodies(corpus)["body"].tolist()
     return frames_from_docs(
         texts,
         [content_hash(body) for body in texts],
         compute,
-        namespace=namespace,
+        namespace=f"{namespace}/{pipeline_fingerprint()}",
         cache=corpus.cache,
         progress=progress,
         description=description,

