@@ -205,6 +205,18 @@ def test_affiliation_rules_in_order_with_user_rows_first(tmp_path: Path) -> None
     assert framing.affiliation_of("people like us", None, None, rules)[0] == "other"
 
 
+def test_the_office_held_that_day_gives_an_affiliation_where_the_text_names_no_role(tmp_path: Path) -> None:
+    rules = read_affiliations(tmp_path)
+    quotes = pd.DataFrame({
+        "speaker_canonical": ["Anna Bianchi", "Anna Bianchi", "Jane Roe"],
+        "speaker_role": [None, None, "senior fellow"],
+        "speaker_org": [None, None, None],
+        "speaker_office": ["Italian Prime Minister", None, "Italian Prime Minister"],
+        "text": ["a", "b", "c"],
+    })
+    assert framing.voices(quotes, rules)["affiliation"].tolist() == ["European officials", "other", "experts"]
+
+
 def test_bad_affiliation_row_names_file_and_line(tmp_path: Path) -> None:
     _write(tmp_path / "affiliations.csv", "field,pattern,affiliation\nname,Wang,Chinese\nrank,x,y\n")
     with pytest.raises(LexiconError, match=r"affiliations\.csv line 3"):

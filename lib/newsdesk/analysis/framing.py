@@ -407,9 +407,12 @@ def voices(quotes: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     """``quotes`` with each quote's speaker affiliation, the rule behind it and its number of words."""
     speaker = quotes["speaker_canonical"]  # None where unresolved (a parse's stray noun included)
     # Each distinct speaker, role and organisation is decided once (a value that is no text is absent).
+    role = quotes["speaker_role"]
+    if "speaker_office" in quotes:  # the office held that day speaks where the text gives no role
+        role = role.where(role.fillna("").astype(str).str.strip() != "").fillna(quotes["speaker_office"])
     triples = [
         tuple(value if isinstance(value, str) else None for value in triple)
-        for triple in zip(speaker, quotes["speaker_role"], quotes["speaker_org"], strict=True)
+        for triple in zip(speaker, role, quotes["speaker_org"], strict=True)
     ]
     known = {triple: affiliation_of(*triple, rules) for triple in dict.fromkeys(triples)}
     decided = [known[triple] for triple in triples]
