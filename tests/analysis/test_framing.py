@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -389,10 +390,14 @@ def test_every_chart_draws_from_its_table(seed_inputs, seed_corpus) -> None:
     assert _chart_rows(framing_charts.entity_tone(entities, groups)) == entities["group"].isin(groups).sum()
 
 
-def test_chart_names_are_file_stems() -> None:
+def test_chart_names_are_file_stems_and_distinct_labels_get_distinct_names() -> None:
     assert framing_charts.chart_name("04_terms", "war_naming") == "04_terms_war_naming"
-    assert framing_charts.chart_name("04_x", "(unknown: 000_ea60)") == "04_x_unknown_000_ea60"
-    assert framing_charts.chart_name("04_x", "Le Monde / Paris") == "04_x_Le_Monde_Paris"
+    labels = ["(unknown: 000_ea60)", "Le Monde / Paris", "Le Monde Paris", "新华社", "人民日报", "x" * 80]
+    names = [framing_charts.chart_name("04_x", label) for label in labels]
+    assert names[0].startswith("04_x_unknown_000_ea60_") and names[1].startswith("04_x_Le_Monde_Paris_")
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[\w.-]+", name, flags=re.ASCII) and len(name) <= 80 for name in names)
+    assert framing_charts.chart_name("04_x", "新华社") == names[3]  # the same label, the same file
 
 
 def test_near_duplicates_are_left_out_unless_asked(tmp_path: Path, seed_corpus_dir: Path) -> None:

@@ -57,6 +57,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from newsdesk.core.export import write_csv
 from newsdesk.metadata.outlets import outlet_labels
 
 if TYPE_CHECKING:
@@ -422,7 +423,7 @@ def save(
     paths = [png, svg]
     data = chart_data(styled)
     if data is not None:
-        data.to_csv(csv, index=False)
+        write_csv(data, csv)
         paths.append(csv)
     return paths
 

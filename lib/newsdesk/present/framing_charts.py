@@ -6,6 +6,7 @@ show (the largest ones); tooltips carry the counts behind every share.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import altair as alt
@@ -176,9 +177,16 @@ def entity_tone(table: pd.DataFrame, groups: list[str]) -> alt.LayerChart:
 
 
 def chart_name(prefix: str, label: str) -> str:
-    """A file-stem chart name from a question key or group label: ``04_terms_war_naming``."""
-    stem = re.sub(r"[^\w.-]+", "_", label, flags=re.ASCII).strip("_.-") or "x"
-    return f"{prefix}_{stem[:60]}"
+    """A file-stem chart name from a question key or group label: ``04_terms_war_naming``.
+
+    A label that loses characters on the way (新华社, "Reuters / AP", or a very long one) gets a short
+    hash of the whole label as well, so two such labels never share a file.
+    """
+    stem = re.sub(r"[^\w.-]+", "_", label, flags=re.ASCII).strip("_.-")
+    if stem == label and len(stem) <= 60:
+        return f"{prefix}_{stem}"
+    digest = hashlib.sha256(label.encode("utf-8")).hexdigest()[:8]
+    return f"{prefix}_{stem[:50]}_{digest}" if stem else f"{prefix}_{digest}"
 
 
 def of_groups(chart: alt.TopLevelMixin, groups: list[str], n_groups: int) -> alt.TopLevelMixin:
