@@ -37,6 +37,7 @@ from newsdesk.analysis.quotes import corpus_quotes
 from newsdesk.core.text import one_line
 from newsdesk.extract.lexicons import (
     TermLexicon,
+    affiliation_rule,
     read_affiliations,
     read_term_lexicon,
     read_verb_classes,
@@ -394,11 +395,12 @@ def affiliation_of(speaker: object, role: object, org: object, rules: pd.DataFra
     name = speaker if isinstance(speaker, str) else ""
     context = " ".join(v for v in (name, role, org) if isinstance(v, str))
     for field, pattern, affiliation, rule in rules.itertuples(index=False):
-        if field == "name" and name and re.fullmatch(pattern, name, re.IGNORECASE):
+        compiled = affiliation_rule(field, pattern)  # RE2: linear time whatever the data folder holds
+        if field == "name" and name and compiled.fullmatch(name):
             return affiliation, rule
-        if field == "role" and context and re.search(rf"(?<!\w)(?:{pattern})(?!\w)", context):
+        if field == "role" and context and compiled.search(context):
             return affiliation, rule
-        if field == "any" and re.search(pattern, context, re.IGNORECASE):
+        if field == "any" and compiled.search(context):
             return affiliation, rule
     return ("unnamed", "no speaker") if not name else ("other", "no rule")
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import re2
 import yaml
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -151,6 +152,40 @@ def read_verb_classes(lexicon_dir: str | Path | None = None) -> dict[str, str]:
     return classes
 
 
+#: The longest affiliation pattern accepted, in characters.
+MAX_PATTERN_CHARS = 2000
+#: Memory RE2 may use for one compiled affiliation pattern, in bytes.
+PATTERN_MAX_MEM = 8 << 20
+#: Not a letter, digit or underscore, in any script: the edge of a word for ``role`` rules.
+_NOT_WORD = r"[^\pL\pN_]"
+
+
+@lru_cache(maxsize=4096)
+def affiliation_rule(field: str, pattern: str) -> re2._Regexp:
+    r"""The compiled form of one affiliation pattern, as :func:`affiliation_of` applies it.
+
+    Patterns come from data folders, so they run on RE2, whose matching time is linear in the text
+    whatever the pattern (``([\w\s]+)+!`` cannot backtrack). ``name`` rules must match the whole
+    name and ``any`` rules anywhere, both ignoring case; ``role`` rules match whole words, case kept.
+    Raises ValueError for a pattern RE2 cannot run (look-arounds, back-references) or a too long one.
+    """
+    if len(pattern) > MAX_PATTERN_CHARS:
+        raise ValueError(f"longer than {MAX_PATTERN_CHARS} characters")
+    options = re2.Options()
+    options.log_errors = False
+    options.max_mem = PATTERN_MAX_MEM
+    options.case_sensitive = field == "role"
+    wrapped = {
+        "name": f"(?:{pattern})",
+        "role": f"(?:^|{_NOT_WORD})(?:{pattern})(?:{_NOT_WORD}|$)",
+    }.get(field, pattern)
+    try:
+        return re2.compile(wrapped, options)
+    except re2.error as exc:
+        reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise ValueError(f"{reason}; write RE2 syntax, no look-arounds or back-references") from None
+
+
 def read_affiliations(lexicon_dir: str | Path | None = None) -> pd.DataFrame:
     """Affiliation rules in the order they are tried: the data folder's rows, then the defaults."""
     paths = _user_files(Path(lexicon_dir) if lexicon_dir else None, AFFILIATIONS_FILE)
@@ -165,11 +200,12 @@ def read_affiliations(lexicon_dir: str | Path | None = None) -> pd.DataFrame:
                 field = (row["field"] or "").strip()
                 if field not in AFFILIATION_FIELDS:
                     raise LexiconError(f"{path} line {line}: field must be one of {AFFILIATION_FIELDS}")
+                pattern = row["pattern"] or ""
                 try:
-                    re.compile(row["pattern"])
-                except re.error as exc:
-                    raise LexiconError(f"{path} line {line}: bad pattern {row['pattern']!r} ({exc})") from exc
-                rows.append((field, row["pattern"], row["affiliation"].strip(), f"{path.name}:{line}"))
+                    affiliation_rule(field, pattern)
+                except ValueError as exc:
+                    raise LexiconError(f"{path} line {line}: bad pattern {pattern[:80]!r} ({exc})") from None
+                rows.append((field, pattern, row["affiliation"].strip(), f"{path.name}:{line}"))
     return pd.DataFrame(rows, columns=["field", "pattern", "affiliation", "rule"])
 
 
