@@ -34,7 +34,8 @@ def test_a_pattern_the_safe_engine_cannot_run_names_its_file_and_line(pattern: s
 
 def test_rules_keep_their_meaning_on_the_safe_engine(tmp_path: Path) -> None:
     rules = _rules(tmp_path, "role,Québécois,Canadian officials\nname,J\\.D\\. Vance,US officials\n")
-    assert framing.affiliation_of("Jean Tremblay", "Québécois minister", None, rules)[0] == "Canadian officials"
+    minister = framing.affiliation_of("Jean Tremblay", "Québécois minister", None, rules)
+    assert minister[0] == "Canadian officials"
     assert framing.affiliation_of("Jean Tremblay", "anti-Québécoisement", None, rules)[0] == "other"
     assert framing.affiliation_of("j.d. vance", None, None, rules)[0] == "US officials"
     # role rules keep case and whole words: "us" in running text is not the United States

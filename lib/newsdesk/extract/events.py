@@ -16,6 +16,7 @@ import pyarrow as pa
 from newsdesk.core.cache import source_digest
 from newsdesk.extract.registry import Step, StepInputs, register, schema
 from newsdesk.extract.timexes import SCHEMA as TIMEX_SCHEMA
+from newsdesk.parsing.components import entity_at
 from newsdesk.parsing.pipeline import doc_text
 
 if TYPE_CHECKING:
@@ -80,11 +81,8 @@ def timex_fingerprint() -> str:
 
 
 def _entity_of(token: Token) -> Span | None:
-    if token.ent_iob_ in ("B", "I") and token.ent_type_ in _NAME_LABELS:
-        for ent in token.doc.ents:
-            if ent.start <= token.i < ent.end:
-                return ent
-    return None
+    """The name (person, organisation, place ...) ``token`` is part of, or None."""
+    return entity_at(token) if token.ent_type_ in _NAME_LABELS else None
 
 
 def _phrase(token: Token, lemma: bool = False) -> str:

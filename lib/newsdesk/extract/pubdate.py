@@ -416,21 +416,60 @@ def _evidence_spans(text: str) -> list[tuple[int, int]]:
     ]
 
 
+#: A line longer than this (a one-blob dump) keeps only a window of EVIDENCE_WINDOW characters on
+#: each side of its date expressions for the parse, so the parse never grows with the page.
+LONG_LINE_CHARS = 2_000
+EVIDENCE_WINDOW = 400
+#: At most this many characters are kept for the parse; expressions beyond are read without one
+#: (tense from cue words), so a page with thousands of dates costs no more than one with a few.
+PARSE_BUDGET_CHARS = 40_000
+
+
 def _date_lines_only(text: str, spans: list[tuple[int, int]]) -> str:
     """``text`` with every line that holds none of ``spans`` blanked to spaces.
 
     Same length and line breaks, so the parse of it lines up with ``text``. The extraction reads the
     parse only at its expressions (tense, "May" the verb), whose lines are kept whole, and a sentence
     never spans lines in a dump: parsing the lines that hold evidence costs a fraction of the page.
+    In a line of over LONG_LINE_CHARS only EVIDENCE_WINDOW characters around each expression stay,
+    and lines or windows stop being kept once PARSE_BUDGET_CHARS characters are.
     """
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-    keep = [False] * len(line_starts)
-    for start, end in spans:
+    kept: list[tuple[int, int]] = []
+    budget = PARSE_BUDGET_CHARS
+    for start, end in sorted(spans):
+        if budget <= 0:
+            break
         first = bisect.bisect_right(line_starts, start) - 1
         last = bisect.bisect_right(line_starts, max(end - 1, start)) - 1
-        keep[first : last + 1] = [True] * (last - first + 1)
-    lines = text.split("\n")
-    return "\n".join(line if kept else " " * len(line) for line, kept in zip(lines, keep, strict=True))
+        line_start = line_starts[first]
+        line_end = line_starts[last + 1] - 1 if last + 1 < len(line_starts) else len(text)
+        if line_end - line_start <= LONG_LINE_CHARS:
+            left, right = line_start, line_end
+        else:
+            left, right = max(line_start, start - EVIDENCE_WINDOW), min(line_end, end + EVIDENCE_WINDOW)
+            space = text.rfind(" ", max(left - 50, line_start), left)  # start and end on a word's edge
+            left = space + 1 if space >= 0 else left
+            space = text.find(" ", right, min(right + 50, line_end))
+            right = space if space >= 0 else right
+        if kept and left < kept[-1][1]:  # overlapping the window before: count the new part only
+            budget -= max(right - kept[-1][1], 0)
+        else:
+            budget -= right - left
+        kept.append((left, right))
+    out: list[str] = []
+    position = 0
+    for left, right in sorted(kept):
+        if right <= position:
+            continue
+        left = max(left, position)
+        out += [_NOT_NEWLINE_RE.sub(" ", text[position:left]), text[left:right]]
+        position = right
+    out.append(_NOT_NEWLINE_RE.sub(" ", text[position:]))
+    return "".join(out)
+
+
+_NOT_NEWLINE_RE = re.compile(r"[^\n]")
 
 
 def _parse(text: str) -> Doc | None:

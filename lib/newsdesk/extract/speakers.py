@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.core.cache import PACKAGED_LEXICONS
-from newsdesk.parsing.components import RoleLexicon, name_tokens, role_lexicon
+from newsdesk.parsing.components import RoleLexicon, entity_at, name_tokens, role_lexicon
 from newsdesk.parsing.pipeline import doc_text
 
 LEXICON_DIR = PACKAGED_LEXICONS
@@ -239,7 +239,7 @@ class SpeakerResolver:
         lexicon = self.lexicon
         for token in tokens:
             if token.ent_type_ == "ORG":
-                ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+                ent = entity_at(token)
                 if ent is not None:
                     return ent.text
         words = []

@@ -60,6 +60,19 @@ def role_lexicon() -> RoleLexicon:
     )
 
 
+def entity_at(token: Token) -> Span | None:
+    """The named entity ``token`` is part of (with its label), found from the IOB tags: a scan of
+    ``doc.ents`` per token would make a long article quadratic."""
+    if token.ent_iob_ not in ("B", "I"):
+        return None
+    doc, start, end = token.doc, token.i, token.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, start, end, label=token.ent_type_)
+
+
 def name_tokens(span: Span) -> list[Token]:
     """The name's tokens, up to a possessive ("Trump’s Frustration" -> "Trump")."""
     tokens = []

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Iterator, Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -22,9 +24,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DOC_SUFFIX = ".spacy"
-#: Texts longer than this are parsed in pieces split at line breaks: the parser needs about
-#: 1 GB of working memory per 100,000 characters, so pieces keep memory flat.
-CHUNK_CHARS = 100_000
+#: Texts longer than this are parsed in pieces split at line breaks: the parser's working memory
+#: grows with the text it is given (about 1 GB per 100,000 characters), so pieces keep memory flat.
+CHUNK_CHARS = 20_000
+#: A run of characters without white space longer than this is cut before tokenising: spaCy's
+#: tokenizer takes time quadratic in the length of one such run (30,000 ``"`` took over a minute).
+MAX_RUN_CHARS = 500
 #: With ``progress=None`` a bar is shown only when at least this many texts need parsing.
 PROGRESS_MIN_ITEMS = 20
 
@@ -54,7 +59,24 @@ def split_for_parsing(text: str, limit: int | None = None) -> list[str]:
         pieces.append(text[start:cut])
         start = cut
     pieces.append(text[start:])
-    return pieces
+    return [cut for piece in pieces for cut in _cut_long_runs(piece)]
+
+
+_LONG_RUN_RE = re.compile(rf"\S{{{MAX_RUN_CHARS + 1},}}")
+
+
+def _cut_long_runs(piece: str) -> list[str]:
+    """``piece`` cut inside every run of more than MAX_RUN_CHARS non-space characters (rare: a wall of
+    quotation marks, a base64 blob), so that no run the tokenizer sees is longer; joins back exactly."""
+    cuts = [
+        position
+        for run in _LONG_RUN_RE.finditer(piece)
+        for position in range(run.start() + MAX_RUN_CHARS, run.end(), MAX_RUN_CHARS)
+    ]
+    if not cuts:
+        return [piece]
+    bounds = [0, *cuts, len(piece)]
+    return [piece[a:b] for a, b in pairwise(bounds)]
 
 
 def _pipe_in_pieces(
