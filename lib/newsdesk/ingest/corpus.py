@@ -20,9 +20,10 @@ from newsdesk.core.cache import DiskCache, content_hash
 from newsdesk.core.progress import show_progress
 from newsdesk.ingest.language import MIN_CONFIDENCE, detect_language
 from newsdesk.ingest.manifest import MANIFEST_NAME, ManifestRow, parse_published, read_manifest
+from newsdesk.ingest.paths import ALLOW_HINT, discover_text_files, is_inside, outside_message
 from newsdesk.ingest.problems import CorpusError, Problem, problems_frame
 from newsdesk.ingest.selection import Selection, select_articles
-from newsdesk.ingest.textfile import MAX_BYTES, read_article_file
+from newsdesk.ingest.textfile import BIDI_CONTROL_RE, MAX_BYTES, read_article_file
 
 ARTICLE_COLUMNS = [
     "article_id",
@@ -128,17 +129,6 @@ def _display_name(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _discover_text_files(root: Path) -> list[Path]:
-    """Every ``*.txt`` below ``root``, skipping hidden folders (caches, checkpoints)."""
-    return sorted(
-        path.resolve()
-        for path in root.rglob("*")
-        if path.suffix.lower() == ".txt"
-        and path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(root).parts)
-    )
-
-
 def _locate(path: Path) -> tuple[Path, Path | None, list[Path]]:
     """Corpus root, manifest (or None) and explicitly given text files for ``path``."""
     if not path.exists():
@@ -146,7 +136,7 @@ def _locate(path: Path) -> tuple[Path, Path | None, list[Path]]:
     if path.is_file():
         if path.suffix.lower() == ".csv":
             return path.parent, path, []
-        return path.parent, None, [path.resolve()]
+        return path.parent, None, [path]
     manifest = path / MANIFEST_NAME
     return path, (manifest if manifest.is_file() else None), []
 
@@ -158,12 +148,17 @@ def load_corpus(
     cache_dir: str | Path | None = None,
     max_bytes: int = MAX_BYTES,
     progress: bool | None = None,
+    allow_outside: bool = False,
 ) -> Corpus:
     """Load a corpus from a folder (``articles.csv`` + text files, or just ``*.txt``) or a manifest.
 
     The manifest's rows win; ``*.txt`` files below the folder that it does not list are loaded too,
     with a warning. Problems (unreadable or repaired files, bad manifest rows) are collected in
     ``corpus.problems``.
+
+    Only files inside the corpus folder are read: a manifest ``file`` cell, a linked file or a linked
+    subfolder that resolves elsewhere (``../../etc/passwd``, an absolute path, a symbolic link) is
+    refused with an error naming the manifest line or the file, unless ``allow_outside=True``.
 
     Raises:
         CorpusError: when ``path`` does not exist or the manifest is unusable, and with
@@ -175,14 +170,34 @@ def load_corpus(
     rows: list[ManifestRow] = []
     mentioned: set[Path] = set()
     if manifest_path is not None:
-        manifest = read_manifest(manifest_path, root, _display_name(manifest_path.resolve(), root))
+        manifest = read_manifest(
+            manifest_path, root, _display_name(manifest_path.resolve(), root), allow_outside=allow_outside
+        )
         rows, mentioned = manifest.rows, manifest.mentioned
         problems.extend(manifest.problems)
 
     used_ids = {row.article_id for row in rows}
-    candidates = given_files or _discover_text_files(root)
-    for file_path in candidates:
+    if given_files:
+        candidates = [(given, given.resolve()) for given in given_files]
+    else:
+        found, linked_folders = discover_text_files(root, allow_outside=allow_outside)
+        candidates = [(file.path, file.resolved) for file in found]
+        for folder in linked_folders:
+            problems.append(
+                Problem(
+                    "error",
+                    f"folder is a symbolic link to {folder.resolved}, outside the corpus folder; "
+                    f"its files are not loaded ({ALLOW_HINT})",
+                    _display_name(folder.path, root),
+                )
+            )
+    for given_path, file_path in candidates:
         if file_path in mentioned:
+            continue
+        if not allow_outside and not is_inside(file_path, root):
+            mentioned.add(file_path)  # reported once, even when several links lead to it
+            name = _display_name(given_path.absolute(), root)
+            problems.append(Problem("error", outside_message("file", file_path), name))
             continue
         name = _display_name(file_path, root)
         article_id = _unique_id(file_path, name, used_ids)
@@ -222,14 +237,18 @@ def load_corpus(
 
 
 def _unique_id(file_path: Path, name: str, used_ids: set[str]) -> str:
-    """The file name's stem, else its relative path without suffix, else that with ``~2``, ``~3`` ..."""
-    for candidate in (file_path.stem, str(Path(name).with_suffix(""))):
+    """The file name's stem, else its relative path without suffix, else that with ``~2``, ``~3`` ...
+
+    Bidirectional control characters are left out, so an id reads in a table as it is stored.
+    """
+    stem = BIDI_CONTROL_RE.sub("", file_path.stem)
+    for candidate in (stem, BIDI_CONTROL_RE.sub("", str(Path(name).with_suffix("")))):
         if candidate not in used_ids:
             return candidate
     number = 2
-    while f"{file_path.stem}~{number}" in used_ids:
+    while f"{stem}~{number}" in used_ids:
         number += 1
-    return f"{file_path.stem}~{number}"
+    return f"{stem}~{number}"
 
 
 def _read_row(
@@ -238,6 +257,17 @@ def _read_row(
     name = _display_name(row.path, root)
     result = read_article_file(row.path, max_bytes=max_bytes)
     problems = [p.located(file=name, article_id=row.article_id) for p in result.problems]
+    if BIDI_CONTROL_RE.search(name):
+        problems.append(
+            Problem(
+                "warning",
+                "the file name holds bidirectional control characters, so it may display in another "
+                f"order than it reads ({name!a})",
+                name,
+                None,
+                row.article_id,
+            )
+        )
     if in_manifest:  # errors also name the manifest row that listed the file
         problems = [
             Problem(

@@ -45,6 +45,10 @@ _WHITESPACE_TABLE = str.maketrans(
     }
 )
 _ODD_WHITESPACE_RE = re.compile(f"[{_ODD_SPACES}{_INVISIBLES}{_ODD_BREAKS}]")
+#: Bidirectional controls (embeddings, overrides, isolates, marks): invisible, and able to show a
+#: line's text in another order than it is stored (a U+202E makes "txt.exe" look like "exe.txt").
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+BIDI_CONTROL_RE = re.compile(f"[{BIDI_CONTROLS}]")
 # C0/C1 control characters other than tab and newline (carriage returns are handled before).
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
@@ -108,9 +112,11 @@ def read_article_file(path: str | Path, *, max_bytes: int = MAX_BYTES) -> ReadRe
 def decode_article_bytes(data: bytes) -> ReadResult:
     """Turn raw bytes into clean article text.
 
-    Handles UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252/Latin-1 fallback, NUL bytes,
-    CRLF/CR line ends, mojibake (via ftfy), non-breaking and invisible spaces, and whole HTML
-    documents (converted to visible text). Empty and binary input is refused with an error.
+    Handles UTF-8 with or without BOM (a few bad bytes in clear UTF-8, such as a last character cut
+    in half, are replaced by U+FFFD), UTF-16 with or without BOM (any script), Windows-1252/Latin-1
+    fallback, NUL bytes, CRLF/CR line ends, mojibake (via ftfy), non-breaking and invisible spaces,
+    bidirectional controls, and whole HTML documents (converted to visible text). Empty and binary
+    input is refused with an error.
     """
     problems: list[Problem] = []
     if not data.strip():
@@ -164,6 +170,19 @@ def decode_article_bytes(data: bytes) -> ReadResult:
         text = _CONTROL_RE.sub("", fixed)  # a repair can decode bytes into control characters
     text = unicodedata.normalize("NFC", text)
 
+    bidi = BIDI_CONTROL_RE.search(text)
+    if bidi:
+        count = len(BIDI_CONTROL_RE.findall(text))
+        problems.append(
+            Problem(
+                "warning",
+                f"removed {count} bidirectional control character(s) (U+202A-U+202E, U+2066-U+2069, "
+                "U+200E/U+200F, U+061C), which can make text display in another order than it reads",
+                line=_line_of(text, bidi.start()),
+            )
+        )
+        text = BIDI_CONTROL_RE.sub("", text)
+
     odd = _ODD_WHITESPACE_RE.search(text)
     if odd:
         count = len(_ODD_WHITESPACE_RE.findall(text))
@@ -182,7 +201,7 @@ def decode_article_bytes(data: bytes) -> ReadResult:
 
 
 def _decode(data: bytes, problems: list[Problem]) -> str | None:
-    """Decode bytes, trying BOMs, UTF-16 without BOM, UTF-8, then Windows-1252 and Latin-1."""
+    """Decode bytes, trying BOMs, UTF-16 without BOM, UTF-8 (whole or nearly), then Windows-1252, Latin-1."""
     if data.startswith(codecs.BOM_UTF8):
         problems.append(Problem("warning", "removed UTF-8 byte-order mark"))
         data = data[len(codecs.BOM_UTF8) :]
@@ -197,22 +216,42 @@ def _decode(data: bytes, problems: list[Problem]) -> str | None:
     else:
         utf16 = _sniff_utf16(data)
         if utf16:
+            even = data[: len(data) - len(data) % 2]
             try:
-                text = data.decode(utf16)
+                text = even.decode(utf16)
             except UnicodeDecodeError:
                 pass
             else:
-                problems.append(Problem("warning", f"decoded as {utf16.upper()} (no byte-order mark)"))
+                odd_byte = "; its last byte, half a character, was dropped" if len(data) % 2 else ""
+                problems.append(
+                    Problem("warning", f"decoded as {utf16.upper()} (no byte-order mark){odd_byte}")
+                )
                 return text
 
     sample_nuls = data.count(b"\x00", 0, 65536)
-    if sample_nuls > max(0.01 * min(len(data), 65536), 8):
+    if sample_nuls > _binary_nul_limit(data):
         problems.append(Problem("error", "binary file: contains many NUL bytes"))
         return None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = _line_of(data, exc.start)
+        cut_short = exc.reason == "unexpected end of data"
+    nearly = _nearly_utf8(data, cut_short=cut_short)
+    if nearly is not None:
+        text, bad = nearly
+        if cut_short and bad == 1:
+            message = (
+                f"file ends in the middle of a UTF-8 character (cut short?); the incomplete character "
+                f"on line {line} is replaced by U+FFFD (\ufffd)"
+            )
+        else:
+            message = (
+                f"not valid UTF-8 in {bad} place(s) (first on line {line}), though the rest is UTF-8; "
+                "the bad bytes are replaced by U+FFFD (\ufffd)"
+            )
+        problems.append(Problem("warning", message, line=line))
+        return text
     for encoding, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
         try:
             text = data.decode(encoding)
@@ -227,18 +266,98 @@ def _decode(data: bytes, problems: list[Problem]) -> str | None:
     raise AssertionError("latin-1 decodes every byte string")  # pragma: no cover
 
 
+#: UTF-8 with bad bytes is read as UTF-8 when it holds at least this many valid multi-byte
+#: characters per bad place, and bad places are at most this share of its bytes.
+_UTF8_EVIDENCE_PER_BAD_PLACE = 10
+_UTF8_MAX_BAD_SHARE = 0.01
+
+
+def _nearly_utf8(data: bytes, *, cut_short: bool) -> tuple[str, int] | None:
+    """``data`` decoded as UTF-8 with its few bad bytes replaced, and the number of bad places; else None.
+
+    Windows-1252 text is never valid multi-byte UTF-8 (its accented letters are single bytes), so
+    valid multi-byte characters are the evidence: one is enough when the only bad place is a
+    character cut at the end of the file (``cut_short``); otherwise they must outnumber the bad
+    places ten to one, and the bad places be at most 1% of the bytes.
+    """
+    text = data.decode("utf-8", errors="replace")
+    replacements = text.count("\ufffd")
+    bad = replacements - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    multibyte = non_ascii - replacements
+    if bad == 1 and cut_short and multibyte >= 1:
+        return text, bad
+    if multibyte >= _UTF8_EVIDENCE_PER_BAD_PLACE * bad and bad <= _UTF8_MAX_BAD_SHARE * len(data):
+        return text, bad
+    return None
+
+
+def _binary_nul_limit(data: bytes) -> float:
+    """More NUL bytes than this in the first 64 KiB make a file binary (unless it is UTF-16)."""
+    return max(0.01 * min(len(data), 65536), 8)
+
+
+# Unicode blocks real text is written in: Latin, Greek, Cyrillic, Armenian, Hebrew, Arabic, Indic,
+# Thai, general punctuation, CJK symbols, kana, bopomofo, CJK ideographs, Hangul, full-width forms.
+_SCRIPT_RANGES = (
+    (0x0000, 0x024F), (0x0370, 0x06FF), (0x0900, 0x0DFF), (0x0E00, 0x0E7F), (0x1E00, 0x1EFF),
+    (0x2000, 0x206F), (0x20A0, 0x20CF), (0x3000, 0x30FF), (0x3100, 0x312F), (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF), (0xFF00, 0xFFEF),
+)  # fmt: skip
+_TEXT_SHARE = 0.97
+
+
+def _reads_as_text(text: str) -> bool:
+    """True when nearly every character is printable (or a line end or tab) and in a script's block."""
+    sample = text[:20_000]
+    if not sample:
+        return False
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in sample)
+    in_scripts = sum(any(low <= ord(ch) <= high for low, high in _SCRIPT_RANGES) for ch in sample)
+    return printable >= _TEXT_SHARE * len(sample) and in_scripts >= _TEXT_SHARE * len(sample)
+
+
 def _sniff_utf16(data: bytes) -> str | None:
-    """Recognise BOM-less UTF-16 of mostly ASCII text by where its NUL bytes fall."""
-    sample = data[:4096]
-    if len(sample) < 8 or sample.count(b"\x00") < 0.3 * len(sample):
+    """Recognise BOM-less UTF-16 (LE or BE) by where its NUL bytes fall and by what it decodes to.
+
+    Mostly-ASCII UTF-16 has a NUL in every other byte. Other scripts (Chinese, Russian ...) have
+    NULs only where a space, digit, line end or Latin letter is, mostly on one side of the pairs;
+    then the file must also decode to printable text in the blocks real scripts use. A UTF-8 or
+    Windows-1252 file with a few stray NULs is left alone: without its NULs it is valid UTF-8, or
+    it has no more NULs than a text file may.
+    """
+    sample = data[:65536]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8:
         return None
+    nuls = sample.count(0)
     even_nuls = sample[0::2].count(0)
     odd_nuls = sample[1::2].count(0)
     half = len(sample) / 2
-    if odd_nuls > 0.7 * half and even_nuls < 0.1 * half:
-        return "utf-16-le"
-    if even_nuls > 0.7 * half and odd_nuls < 0.1 * half:
-        return "utf-16-be"
+    if nuls >= 0.3 * len(sample):
+        if odd_nuls > 0.7 * half and even_nuls < 0.1 * half:
+            return "utf-16-le"
+        if even_nuls > 0.7 * half and odd_nuls < 0.1 * half:
+            return "utf-16-be"
+        return None
+    few = nuls <= _binary_nul_limit(data)
+    if not nuls or (few and (nuls < 2 or len(sample) < 64)):
+        return None  # too little to tell UTF-16 from a short text with a stray NUL
+    if few:  # stray NULs in UTF-8 text, or UTF-16 with little ASCII
+        try:
+            data.replace(b"\x00", b"").decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return None
+    for encoding, side, other in (("utf-16-le", odd_nuls, even_nuls), ("utf-16-be", even_nuls, odd_nuls)):
+        if side >= 2 * other:  # a CJK character ending in 00 (言 U+8A00) puts a NUL on the other side
+            try:
+                text = sample.decode(encoding)
+            except UnicodeDecodeError:
+                continue  # may be a character cut at the sample's end: too rare to try harder
+            if _reads_as_text(text):
+                return encoding
     return None
 
 
