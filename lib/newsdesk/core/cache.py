@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import tempfile
 from collections.abc import Iterable
@@ -20,6 +21,11 @@ import platformdirs
 CACHE_ENV = "NEWSDESK_CACHE_DIR"
 #: The lexicons that ship with newsdesk (a corpus's own ``lexicons/`` folder adds to or overrides them).
 PACKAGED_LEXICONS = Path(__file__).resolve().parents[1] / "lexicons"
+
+logger = logging.getLogger(__name__)
+
+#: Cache folders found unwritable in this process: results are computed without caching (warned once).
+_UNWRITABLE: set[Path] = set()
 
 
 def default_cache_dir() -> Path:
@@ -76,8 +82,24 @@ class DiskCache:
             return None
 
     def write(self, namespace: str, key: str, suffix: str, data: bytes) -> None:
-        """Store ``data`` atomically; a concurrent writer of the same entry is harmless."""
-        write_atomic(self.path(namespace, key, suffix), data)
+        """Store ``data`` atomically; a concurrent writer of the same entry is harmless.
+
+        A cache folder that cannot be written (read-only, a file in its place, a full disk) is warned
+        about once; from then on this process computes results without caching them there.
+        """
+        if self.root in _UNWRITABLE:
+            return
+        try:
+            write_atomic(self.path(namespace, key, suffix), data)
+        except OSError as exc:
+            _UNWRITABLE.add(self.root)
+            logger.warning(
+                "cannot write to the cache folder %s (%s): results are computed without caching; set "
+                "%s or cache_dir to a writable folder to cache them",
+                self.root,
+                exc.strerror or exc,
+                CACHE_ENV,
+            )
 
     def read_frame(self, namespace: str, key: str) -> pd.DataFrame | None:
         """A stored DataFrame (Parquet), or None when missing or unreadable."""

@@ -46,7 +46,7 @@ from tqdm import tqdm
 from newsdesk.core.progress import show_progress
 from newsdesk.extract.lexicons import read_term_lexicon
 from newsdesk.metadata.resolve import resolve_outlets
-from newsdesk.store.engines import DaskEngine, LocalEngine
+from newsdesk.store.engines import DEFAULT_CONNECT_TIMEOUT, DaskEngine, LocalEngine
 from newsdesk.store.format import (
     committed_batches,
     remove_uncommitted,
@@ -55,7 +55,7 @@ from newsdesk.store.format import (
     writer_lock,
 )
 from newsdesk.store.planner import ArticleViews, date_batches, make_batches, plan
-from newsdesk.store.task import AnnotateError
+from newsdesk.store.task import AnnotateError, BatchTimeout
 from newsdesk.store.versions import FORMAT_VERSION, version_key
 from newsdesk.stripping.corpus import SiteSettings, strip_corpus
 
@@ -64,6 +64,8 @@ logger = logging.getLogger(__name__)
 ENGINES = ("local", "dask")
 INFER_MODES = ("missing", "all")
 DEFAULT_BATCH_SIZE = 25
+#: Seconds one batch may take (about 1 s per article is usual; raise it for much larger batches).
+DEFAULT_BATCH_TIMEOUT = 600.0
 #: With ``progress=None`` the bar is shown when at least this many articles are annotated.
 PROGRESS_MIN_ITEMS = 20
 
@@ -86,6 +88,8 @@ class AnnotateSummary:
     #: Articles not annotated again whose framing lexicon matches were redone (a lexicon changed).
     n_rematched: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    #: Batches that ran over their time budget, with their article ids (they are among ``failures``).
+    over_budget: list[tuple[str, list[str]]] = field(default_factory=list)
     snapshot: str | None = None
     seconds: float = 0.0
     removed_uncommitted: int = 0
@@ -104,11 +108,21 @@ class AnnotateSummary:
             + f" ({self.n_batches} batch(es), {self.seconds:.1f} s)"
         )
         if self.failures:
-            return f"{done}; {len(self.failures)} batch(es) FAILED, the store was not updated: rerun to retry"
+            late = ""
+            if self.over_budget:
+                ids = [article for _, articles in self.over_budget for article in articles]
+                shown = ", ".join(ids[:10]) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+                late = f" ({len(self.over_budget)} over the time budget, articles {shown})"
+            return (
+                f"{done}; {len(self.failures)} batch(es) FAILED{late}, the store was not updated: "
+                "rerun to retry"
+            )
         return f"{done}; store {self.store} at snapshot {self.snapshot}"
 
 
-def _engine(engine: str, scheduler: str | None, workers: int | None, client: Any) -> LocalEngine | DaskEngine:
+def _engine(
+    engine: str, scheduler: str | None, workers: int | None, client: Any, connect_timeout: float
+) -> LocalEngine | DaskEngine:
     if engine not in ENGINES:
         raise AnnotateError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if workers is not None and workers < 1:
@@ -123,7 +137,19 @@ def _engine(engine: str, scheduler: str | None, workers: int | None, client: Any
         raise AnnotateError(
             "--workers starts a local cluster; with --scheduler the cluster has its own workers"
         )
-    return DaskEngine(scheduler=scheduler, workers=workers, client=client)
+    return DaskEngine(scheduler=scheduler, workers=workers, client=client, connect_timeout=connect_timeout)
+
+
+def no_articles_message(data: str | Path, problems: pd.DataFrame, shown: int = 3) -> str:
+    """Why a corpus has no article to annotate: nothing found, or every file refused (the first reasons)."""
+    errors = problems[problems["severity"] == "error"] if "severity" in problems.columns else problems
+    if errors.empty:
+        return f"{data}: no articles to annotate (no text files found)"
+    reasons = [f"{row.file}: {row.message}" for row in errors.head(shown).itertuples(index=False)]
+    more = f"; and {len(errors) - shown} more" if len(errors) > shown else ""
+    return (
+        f"{data}: no usable articles to annotate, {len(errors)} file(s) refused ({'; '.join(reasons)}{more})"
+    )
 
 
 def _lexicon_files(data_root: Path) -> dict[str, bytes]:
@@ -150,6 +176,8 @@ def annotate(
     infer_dates: str = "missing",
     progress: bool | None = None,
     cache_dir: str | Path | None = None,
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+    batch_timeout: float | None = DEFAULT_BATCH_TIMEOUT,
 ) -> AnnotateSummary:
     """Annotate the corpus at ``data`` into the store at ``store``: only new or changed articles.
 
@@ -164,29 +192,39 @@ def annotate(
             manifest; it parses each text a second time).
         progress: show progress bars (default: when there is enough to do).
         cache_dir: the disk cache the driver strips through (default: as for ``load_corpus``).
+        connect_timeout: seconds to wait for the Dask scheduler at ``scheduler`` to answer.
+        batch_timeout: seconds one batch may take (None: no limit). A batch over it is not committed
+            and is reported in ``summary.over_budget`` with its article ids; the time is checked after
+            each article, and on Dask a batch that never finishes is cancelled once no batch has
+            finished for that long.
 
     Returns:
         The run's summary; ``summary.complete`` is False when a batch failed (nothing else is lost:
         committed batches stay, and a rerun does only what is missing).
 
     Raises:
-        AnnotateError: for bad arguments or workers that run other versions than each other.
-        StoreError: when another run holds the store's lock.
+        AnnotateError: for bad arguments, a corpus without usable articles, a Dask scheduler that
+            cannot be reached, or workers that run other versions than each other.
+        StoreError: when another run holds the store's lock, or ``store`` is a file or cannot be
+            written.
         KeyboardInterrupt: passed on after the engine has stopped; committed batches stay.
     """
     from newsdesk.ingest.corpus import load_corpus
 
     if batch_size < 1:
         raise AnnotateError("batch_size must be at least 1")
+    if batch_timeout is not None and not batch_timeout > 0:
+        raise AnnotateError("batch_timeout must be a positive number of seconds (or None for no limit)")
     if infer_dates not in INFER_MODES:
         raise AnnotateError(f"infer_dates must be one of {', '.join(INFER_MODES)}, not {infer_dates!r}")
-    runner = _engine(engine, scheduler, workers, client)
+    runner = _engine(engine, scheduler, workers, client, connect_timeout)
     started = time.perf_counter()
     root = Path(store).expanduser().resolve()
-    root.mkdir(parents=True, exist_ok=True)
     with writer_lock(root), runner:  # a Dask cluster starts meanwhile (see DaskEngine)
         removed = remove_uncommitted(root)
         corpus = load_corpus(data, cache_dir=cache_dir, progress=progress)
+        if corpus.articles.empty:
+            raise AnnotateError(no_articles_message(data, corpus.problems))
         lexicon = read_term_lexicon(Path(corpus.root) / "lexicons")  # as framing.collect reads it
         versions = runner.versions()
         version = version_key(versions)
@@ -194,7 +232,7 @@ def annotate(
         early = date_batches(
             corpus, versions, committed_batches(root), batch_size, version, infer_dates=infer_dates
         )
-        dated = runner.run(str(root), early, in_flight=len(early))
+        dated = runner.run(str(root), early, in_flight=len(early), budget=batch_timeout)
         settings = SiteSettings()
         # Outlets (manifest, URL, the site's own chrome) decide which articles' lines are one site's.
         corpus = resolve_outlets(corpus, progress=progress)
@@ -220,13 +258,16 @@ def annotate(
         )
         n_batches = len(early) + -(-len(work.todo) // batch_size)
         failures: list[tuple[str, str]] = []
+        over_budget: list[tuple[str, list[str]]] = []
         tokens = 0
         show = show_progress(progress, len(work.todo), PROGRESS_MIN_ITEMS)
         with tqdm(total=len(work.todo), desc="Annotating", unit="article", disable=not show) as bar:
-            for batch, outcome in runner.run(str(root), batches):
+            for batch, outcome in runner.run(str(root), batches, budget=batch_timeout):
                 if isinstance(outcome, BaseException):
                     failures.append((batch.batch_id, f"{type(outcome).__name__}: {outcome}"))
                     logger.error("batch %s failed: %s", batch.batch_id, outcome)
+                    if isinstance(outcome, BatchTimeout):
+                        over_budget.append((batch.batch_id, outcome.article_ids))
                 else:
                     tokens += int(outcome["tokens"])
                 bar.update(len(batch.items))
@@ -239,6 +280,7 @@ def annotate(
             n_batches=n_batches,
             n_rematched=work.n_rematched,
             failures=failures,
+            over_budget=over_budget,
             removed_uncommitted=removed,
             tokens=tokens,
         )

@@ -46,11 +46,14 @@ class Store(Corpus):
 
     def __init__(self, path: str | Path, *, cache_dir: str | Path | None = None):
         root = Path(path).expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            raise StoreError(f"{root} is a file, not a store folder written by `newsdesk annotate`")
         snapshot_id = current_snapshot_id(root)
         if snapshot_id is None:
             hint = "a run has not completed yet" if (root / "batches").is_dir() else "no such store"
             raise StoreError(f"{root}: no complete snapshot ({hint}); run `newsdesk annotate --store {path}`")
         reader = StoreReader(root, snapshot_id)
+        reader.check_parts()
         texts = reader.read("articles", ["unit", "text"])
         index = reader.index
         articles = index.drop(columns=INDEX_COLUMNS)
@@ -203,7 +206,8 @@ def open_store(path: str | Path, *, cache_dir: str | Path | None = None, check: 
     the results it was annotated with, and ``newsdesk annotate`` brings it up to date.
 
     Raises:
-        StoreError: when ``path`` holds no complete snapshot or one of another format.
+        StoreError: when ``path`` holds no complete snapshot, one of another format, or a damaged or
+            missing part (named, with what to do: rerun ``newsdesk annotate``).
     """
     store = Store(path, cache_dir=cache_dir)
     if check:

@@ -38,6 +38,7 @@ snapshot and :mod:`.corpus` opens it as a corpus.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import logging
@@ -61,6 +62,8 @@ logger = logging.getLogger(__name__)
 
 CURRENT_FILE = "CURRENT"
 LOCK_FILE = ".lock"
+#: The key of a batch marker that records each part's size and checksum (table -> bytes, sha256).
+PARTS_KEY = "parts"
 REPEATED_REASON = "repeated-across-site"
 
 _STR = pa.string()
@@ -213,20 +216,96 @@ def write_batch(
 ) -> None:
     """Write one part per table (all of :func:`table_schemas`), then the batch's commit marker.
 
-    A table missing from ``frames`` gets an empty part, so a committed batch has every part.
+    A table missing from ``frames`` gets an empty part, so a committed batch has every part. The
+    marker records each part's size and SHA-256 (``parts``), so that a part damaged later is found
+    (:func:`committed_batches` with ``verify``) and its batch redone.
     """
     layout = Layout(Path(root))
+    checks: dict[str, dict[str, Any]] = {}
     for table, schema in table_schemas().items():
         frame = frames.get(table, pd.DataFrame())
-        write_atomic(layout.part(table, batch_id), parquet_bytes(frame, schema))
-    write_atomic(layout.marker(batch_id), json.dumps({"batch": batch_id, **info}, sort_keys=True).encode())
+        data = parquet_bytes(frame, schema)
+        write_atomic(layout.part(table, batch_id), data)
+        checks[table] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    marker = {"batch": batch_id, **info, PARTS_KEY: checks}
+    write_atomic(layout.marker(batch_id), json.dumps(marker, sort_keys=True).encode())
 
 
-def committed_batches(root: str | Path) -> dict[str, dict[str, Any]]:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def part_damage(path: Path, recorded: dict[str, Any] | None, *, checksum: bool) -> str | None:
+    """What is wrong with a batch's part, or None when it is as its marker recorded it.
+
+    Without ``checksum`` only the size is compared (one ``stat``); with it the bytes are hashed too.
+    A marker written before parts were recorded (``recorded`` None) is checked for a readable Parquet
+    footer instead, when ``checksum`` is asked for.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"unreadable ({exc.strerror or exc})"
+    if recorded is None:
+        if not checksum:
+            return None
+        try:
+            pq.read_metadata(path)
+        except (OSError, pa.ArrowException) as exc:
+            return f"not a Parquet file ({exc})"
+        return None
+    if size != recorded.get("bytes"):
+        return f"{size} bytes where its batch marker records {recorded.get('bytes')}"
+    if checksum:
+        try:
+            found = file_sha256(path)
+        except OSError as exc:
+            return f"unreadable ({exc.strerror or exc})"
+        if found != recorded.get("sha256"):
+            return "its checksum differs from the one its batch marker records"
+    return None
+
+
+def read_marker(path: Path) -> dict[str, Any] | None:
+    """A batch marker's contents, or None when it cannot be read or lacks its unit lists."""
+    try:
+        marker = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(marker.get("units"), list) or not isinstance(marker.get("date_units"), list):
+            raise ValueError("no unit lists")
+        if not isinstance(marker.get(PARTS_KEY, {}), dict):
+            raise ValueError("no part checks")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return marker
+
+
+def batch_damage(root: str | Path, batch_id: str, marker: dict[str, Any], *, verify: bool) -> list[str]:
+    """The damaged parts of one committed batch (``"tables/<table>/part-<batch>.parquet: why"``)."""
+    layout = Layout(Path(root))
+    recorded = marker.get(PARTS_KEY, {})
+    damaged = []
+    for table in table_schemas():
+        path = layout.part(table, batch_id)
+        problem = part_damage(path, recorded.get(table) if recorded else None, checksum=verify)
+        if problem is not None:
+            damaged.append(f"{path.relative_to(layout.root).as_posix()}: {problem}")
+    return damaged
+
+
+def committed_batches(root: str | Path, *, verify: bool = False) -> dict[str, dict[str, Any]]:
     """Every committed batch's marker (batch id -> its contents).
 
-    A marker that cannot be read, or whose batch lacks a part (a part deleted by hand, or removed
-    while a task of a run presumed dead was still writing), does not count: that batch is redone.
+    A marker that cannot be read, or whose batch lacks a part or has one of another size than its
+    marker records (a part deleted or overwritten by hand, or removed while a task of a run presumed
+    dead was still writing), does not count: that batch is redone. With ``verify`` every part's bytes
+    are also checked against the checksum its marker records (``annotate`` does this once per run).
     """
     layout = Layout(Path(root))
     markers: dict[str, dict[str, Any]] = {}
@@ -234,27 +313,33 @@ def committed_batches(root: str | Path) -> dict[str, dict[str, Any]]:
         for path in sorted(layout.batches.glob("*.json")):
             if path.name.startswith("."):  # a marker being written
                 continue
-            try:
-                marker = json.loads(path.read_text(encoding="utf-8"))
-                if not isinstance(marker.get("units"), list) or not isinstance(
-                    marker.get("date_units"), list
-                ):
-                    raise ValueError("no unit lists")
-            except (OSError, ValueError, AttributeError):
+            marker = read_marker(path)
+            if marker is None:
                 logger.warning("unreadable batch marker %s; its batch is redone", path.name)
                 continue
-            if all(layout.part(table, path.stem).is_file() for table in table_schemas()):
-                markers[path.stem] = marker
+            damaged = batch_damage(root, path.stem, marker, verify=verify)
+            if damaged:
+                logger.warning("batch %s is damaged (%s); it is redone", path.stem, "; ".join(damaged))
             else:
-                logger.warning("batch %s lacks a part; it is redone", path.stem)
+                markers[path.stem] = marker
     return markers
 
 
 def remove_uncommitted(root: str | Path) -> int:
-    """Delete temporary files and parts of batches without a marker (left by a killed run)."""
+    """Delete temporary files, damaged batches and parts of batches without a marker (left by a killed
+    run); the batches removed are redone by the run.
+
+    Every part of every committed batch is verified against its marker's checksum: a batch with a
+    damaged or missing part loses its marker (and so its parts), and an unreadable marker is deleted.
+    """
     layout = Layout(Path(root))
-    committed = set(committed_batches(root))
+    committed = committed_batches(root, verify=True)
     removed = 0
+    if layout.batches.is_dir():
+        for path in layout.batches.glob("*.json"):
+            if not path.name.startswith(".") and path.stem not in committed:
+                path.unlink(missing_ok=True)  # marker first: its parts are then unreferenced
+                removed += 1
     for path in (layout.root / "tables").glob("*/*") if (layout.root / "tables").is_dir() else []:
         stale_temp = path.name.startswith(".tmp-")
         batch = path.name.removeprefix("part-").removesuffix(".parquet")
@@ -272,12 +357,52 @@ def remove_uncommitted(root: str | Path) -> int:
     return removed
 
 
+def prepare_store_folder(root: Path) -> None:
+    """Create the store folder if needed and check that a run can write in it and its subfolders.
+
+    Raises:
+        StoreError: when ``root`` is a file, cannot be created, or a folder of it cannot be written
+            (read-only), with the path and the reason.
+    """
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"the store path {root} is a file; give a folder (created if missing) for the store")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"cannot create the store folder {root} ({exc.strerror or exc})") from exc
+    layout = Layout(root)
+    folders = [root, layout.batches, layout.snapshots, layout.root / "tables"]
+    if (layout.root / "tables").is_dir():
+        folders += sorted(path for path in (layout.root / "tables").iterdir() if path.is_dir())
+    for folder in folders:
+        if not folder.exists():
+            continue
+        if not folder.is_dir():
+            raise StoreError(f"{root}: {folder.name} should be a folder of the store but is a file")
+        try:
+            handle, probe = tempfile.mkstemp(dir=folder, prefix=".tmp-probe-")
+            os.close(handle)
+            os.unlink(probe)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write to the store folder {folder} ({exc.strerror or exc}); `newsdesk annotate` "
+                "needs a writable store (reading it with open_store or `briefing --store` does not)"
+            ) from exc
+
+
 @contextlib.contextmanager
 def writer_lock(root: str | Path) -> Iterator[None]:
-    """Hold the store's lock file for the duration (one writing run per store at a time)."""
+    """Hold the store's lock file for the duration (one writing run per store at a time).
+
+    The folder is created and checked first (:func:`prepare_store_folder`).
+    """
+    prepare_store_folder(Path(root))
     path = Path(root) / LOCK_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as handle:
+    try:
+        handle = path.open("a+")
+    except OSError as exc:
+        raise StoreError(f"cannot open the store's lock file {path} ({exc.strerror or exc})") from exc
+    with handle:
         try:
             import fcntl
         except ImportError:  # pragma: no cover - no advisory locks on this platform
@@ -304,10 +429,9 @@ def write_snapshot(
 ) -> str:
     """Write a snapshot (frames as Parquet, ``meta`` as snapshot.json, extra ``files``) and make it current.
 
-    The snapshot id is a hash of its contents, so an unchanged corpus keeps its snapshot.
+    The snapshot id is a hash of its contents, so an unchanged corpus keeps its snapshot; a snapshot
+    folder of that id whose files differ from what would be written (damaged) is written again.
     """
-    import hashlib
-
     layout = Layout(Path(root))
     payload = {f"{name}.parquet": parquet_bytes(frame) for name, frame in sorted(frames.items())}
     payload.update(files or {})
@@ -317,13 +441,19 @@ def write_snapshot(
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
     snapshot_id = digest.hexdigest()[:16]
     target = layout.snapshots / snapshot_id
-    if not target.is_dir():
+    if not _holds(target, payload):
+        if target.exists():
+            logger.warning("snapshot %s of %s was damaged; it is written again", snapshot_id, root)
         layout.snapshots.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=layout.snapshots, prefix=".tmp-"))
         try:
             for name, data in payload.items():
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
                 (staging / name).write_bytes(data)
+            if target.exists():  # the damaged folder is moved aside, then deleted
+                damaged = Path(tempfile.mkdtemp(dir=layout.snapshots, prefix=".tmp-damaged-"))
+                os.replace(target, damaged / snapshot_id)
+                shutil.rmtree(damaged, ignore_errors=True)
             os.replace(staging, target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -333,6 +463,17 @@ def write_snapshot(
     if previous and previous != snapshot_id:
         write_atomic(layout.root / "PREVIOUS", previous.encode())
     return snapshot_id
+
+
+def _holds(folder: Path, payload: dict[str, bytes]) -> bool:
+    """Whether ``folder`` holds exactly the files of ``payload`` with those bytes."""
+    if not folder.is_dir():
+        return False
+    try:
+        found = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+        return found == set(payload) and all((folder / n).read_bytes() == d for n, d in payload.items())
+    except OSError:
+        return False
 
 
 def current_snapshot_id(root: str | Path) -> str | None:
@@ -346,53 +487,47 @@ def current_snapshot_id(root: str | Path) -> str | None:
 def vacuum(root: str | Path) -> int:
     """Delete snapshots and batches that neither the current nor the previous snapshot uses.
 
-    The previous snapshot is kept so that a reader that opened it just before the switch can finish.
-    Returns the number of batches deleted.
+    The previous snapshot is kept so that a reader that opened it just before the switch can finish;
+    a previous snapshot that cannot be read is skipped with a warning (its batches are not kept for
+    it). When the current snapshot cannot be read, no batch is deleted. Returns the number of batches
+    deleted.
     """
     layout = Layout(Path(root))
-    keep_ids = {current_snapshot_id(root)}
+    current = current_snapshot_id(root)
+    keep_ids = {current}
     with contextlib.suppress(OSError):
         keep_ids.add((layout.root / "PREVIOUS").read_text(encoding="utf-8").strip())
     keep_ids.discard(None)
+    keep_ids.discard("")
     used: set[str] = set()
-    for snapshot_id in keep_ids:
-        index = layout.snapshots / str(snapshot_id) / "articles.parquet"
-        if index.is_file():
+    for snapshot_id in sorted(str(i) for i in keep_ids):
+        index = layout.snapshots / snapshot_id / "articles.parquet"
+        if not index.is_file():
+            continue
+        try:
             frame = pd.read_parquet(index)
-            for column in (UNIT_KEYS[1], DATE_KEYS[1], MATCH_KEYS[1]):
-                if column in frame.columns:
-                    used |= set(frame[column].dropna())
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            if snapshot_id == current:
+                logger.warning("the current snapshot %s cannot be read (%s); no batch is deleted", index, exc)
+                return 0
+            logger.warning("skipping the unreadable previous snapshot %s (%s)", index, exc)
+            continue
+        for column in (UNIT_KEYS[1], DATE_KEYS[1], MATCH_KEYS[1]):
+            if column in frame.columns:
+                used |= set(frame[column].dropna())
     if layout.snapshots.is_dir():
         for folder in layout.snapshots.iterdir():
             if folder.is_dir() and not folder.name.startswith(".") and folder.name not in keep_ids:
                 shutil.rmtree(folder, ignore_errors=True)
     deleted = 0
-    for batch_id in committed_batches(root):
-        if batch_id in used:
+    markers = sorted(layout.batches.glob("*.json")) if layout.batches.is_dir() else []
+    for marker in markers:  # committed or not: a marker whose batch was damaged goes too
+        batch_id = marker.stem
+        if marker.name.startswith(".") or batch_id in used:
             continue
-        layout.marker(batch_id).unlink(missing_ok=True)  # marker first: the parts are then unreferenced
+        marker.unlink(missing_ok=True)  # marker first: the parts are then unreferenced
         for table in table_schemas():
             layout.part(table, batch_id).unlink(missing_ok=True)
         deleted += 1
     return deleted
-
-
-# --- reading --------------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 

@@ -21,12 +21,17 @@ from newsdesk.extract.steps import all_steps
 from newsdesk.parsing.parse import DOC_SUFFIX, docs_namespace
 from newsdesk.store.format import (
     BASE_SCHEMAS,
+    DATE_KEYS,
+    MATCH_KEYS,
     NULLABLE_INTS,
     REPEATED_REASON,
     STRIP_FIELDS,
+    UNIT_KEYS,
     Layout,
     StoreError,
+    batch_damage,
     keys_of,
+    read_marker,
     table_schemas,
 )
 from newsdesk.store.versions import FORMAT_VERSION
@@ -97,13 +102,22 @@ def read_part(
     root: str | Path, table: str, batch_id: str, units: Sequence[str], columns: Sequence[str]
 ) -> pa.Table:
     """The rows of ``units`` (values of the table's key column) in one batch's part of ``table``."""
-    path = Layout(Path(root)).part(table, batch_id)
+    layout = Layout(Path(root))
+    path = layout.part(table, batch_id)
+    name = path.relative_to(layout.root).as_posix()
     if not path.is_file():
-        raise StoreError(f"{root}: part {path.name} of table {table!r} is missing")
+        raise StoreError(f"{root}: part {name} of table {table!r} is missing; {RERUN_HINT}")
     key = keys_of(table)[0]
-    dataset = ds.dataset(str(path), schema=table_schemas()[table], format="parquet")
-    wanted = ds.field(key).isin(pa.array(list(units), pa.string()))
-    return dataset.to_table(columns=list(columns), filter=wanted)
+    try:
+        dataset = ds.dataset(str(path), schema=table_schemas()[table], format="parquet")
+        wanted = ds.field(key).isin(pa.array(list(units), pa.string()))
+        return dataset.to_table(columns=list(columns), filter=wanted)
+    except (OSError, pa.ArrowException) as exc:
+        raise StoreError(f"{root}: part {name} is damaged ({exc}); {RERUN_HINT}") from exc
+
+
+#: What to do about a damaged store (annotate verifies every part and redoes the damaged batches).
+RERUN_HINT = "rerun `newsdesk annotate` on this store (same --data): it redoes the damaged batches"
 
 
 class StoreReader:
@@ -129,9 +143,32 @@ class StoreReader:
 
     def frame(self, name: str) -> pd.DataFrame:
         """A small corpus-level frame of the snapshot (articles, problems, duplicates, repeated ...)."""
-        frame = pd.read_parquet(self.folder / f"{name}.parquet")
+        path = self.folder / f"{name}.parquet"
+        try:
+            frame = pd.read_parquet(path)
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            raise StoreError(
+                f"{self.root}: {path.relative_to(self.root).as_posix()} of the current snapshot is damaged "
+                f"({exc}); rerun `newsdesk annotate` on this store (same --data) to write it again"
+            ) from exc
         units = self.meta.get("datetime_units", {}).get(name, {})
         return frame.astype({c: t for c, t in units.items() if c in frame.columns}) if units else frame
+
+    def check_parts(self, limit: int = 5) -> None:
+        """Raise a StoreError naming the snapshot's damaged or missing parts (sizes against the batch
+        markers: one ``stat`` per part, no reading), with what to do about them."""
+        batches = set()
+        for column in (UNIT_KEYS[1], DATE_KEYS[1], MATCH_KEYS[1]):
+            if column in self.index.columns:
+                batches |= {str(b) for b in self.index[column].dropna()}
+        damaged: list[str] = []
+        for batch_id in sorted(batches):
+            marker = read_marker(self.layout.marker(batch_id)) or {}
+            damaged += batch_damage(self.root, batch_id, marker, verify=False)
+        if damaged:
+            more = f"; and {len(damaged) - limit} more" if len(damaged) > limit else ""
+            shown = "; ".join(damaged[:limit]) + more
+            raise StoreError(f"{self.root}: {len(damaged)} damaged part(s): {shown}; {RERUN_HINT}")
 
     def read(
         self, table: str, columns: Sequence[str] | None = None, units: Sequence[str] | None = None

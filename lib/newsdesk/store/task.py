@@ -64,6 +64,8 @@ class Batch:
     version: str
     items: list[Item]
     lexicon: TermLexicon | None = None
+    #: Seconds the task may take (checked after each article; None: no limit).
+    budget: float | None = None
 
 
 def infer_date(text: str) -> tuple[str | None, str, float]:
@@ -260,8 +262,18 @@ def annotate_batch(store: str, batch: Batch) -> dict[str, Any]:
     with language.memory_zone():
         stored = _stored_docs(store, batch.items, language)
         docs = _pipe_in_pieces(language, iter(bodies), PIPE_BATCH_SIZE, 1)
+        slowest = ("", 0.0)
         for item in batch.items:
+            item_started = time.perf_counter()
             done.add(item, docs, stored)
+            finished = time.perf_counter()
+            slowest = max(slowest, (item.article_id, finished - item_started), key=lambda pair: pair[1])
+            if batch.budget is not None and finished - started > batch.budget:
+                raise BatchTimeout.of(
+                    batch,
+                    f"over its time budget of {batch.budget:g} s ({finished - started:.1f} s; slowest "
+                    f"article {slowest[0]}: {slowest[1]:.1f} s)",
+                )
     units = sorted(i.unit for i in batch.items if i.unit is not None)
     date_units = sorted(i.date_unit for i in batch.items if i.date_unit is not None)
     match_units = sorted(i.match_unit for i in batch.items if i.match_unit is not None)
@@ -329,3 +341,26 @@ NOT_ENGLISH = "not-english"
 
 class AnnotateError(RuntimeError):
     """A run that cannot start (bad arguments, workers of another version)."""
+
+
+class BatchTimeout(AnnotateError):
+    """A batch that ran over its time budget (nothing of it was committed)."""
+
+    def __init__(self, message: str, batch_id: str, article_ids: list[str]):
+        super().__init__(message)
+        self.batch_id = batch_id
+        self.article_ids = article_ids
+
+    def __reduce__(self) -> tuple[Any, ...]:  # raised on a Dask worker, unpickled on the driver
+        return (type(self), (str(self), self.batch_id, self.article_ids))
+
+    @classmethod
+    def of(cls, batch: Batch, reason: str) -> BatchTimeout:
+        """The error of ``batch``: ``reason``, then its article ids and what to do."""
+        ids = [item.article_id for item in batch.items]
+        return cls(
+            f"{reason}; not committed. Articles: {', '.join(ids)}. Rerun to retry (with a larger "
+            "batch_timeout if it is only slow)",
+            batch.batch_id,
+            ids,
+        )
