@@ -37,6 +37,7 @@ from newsdesk.core.cache import PACKAGED_LEXICONS
 from newsdesk.core.text import WORD_RE, normal_words
 from newsdesk.extract.lexicons import LexiconError
 from newsdesk.extract.run import step_frames
+from newsdesk.ingest.paths import settings_file
 from newsdesk.metadata.outlets import outlet_labels
 from newsdesk.metadata.syndication import count_once
 from newsdesk.stripping.corpus import corpus_bodies, strip_corpus
@@ -73,8 +74,8 @@ _NOT_NAMES = frozenset(
 
 def read_aliases(corpus_root: Path) -> dict[str, str]:
     """The corpus's alias table (``alias`` -> ``canonical``), or an empty one."""
-    path = corpus_root / ALIASES_FILE
-    if not path.is_file():
+    path = settings_file(corpus_root / ALIASES_FILE, corpus_root)
+    if path is None:
         return {}
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = {"alias", "canonical"} - set(table.columns)
@@ -149,10 +150,10 @@ def read_officeholders(corpus_root: Path | None = None) -> dict[str, list[Office
     A bad row (no name or office, a date that is no ``YYYY-MM-DD``) raises :class:`LexiconError`
     naming the file and line.
     """
-    paths = [corpus_root / OFFICES_FILE] if corpus_root is not None else []
+    own = settings_file(corpus_root / OFFICES_FILE, corpus_root) if corpus_root is not None else None
     offices: dict[str, list[Office]] = defaultdict(list)
-    for path in [*paths, PACKAGED_LEXICONS / OFFICES_FILE.name]:
-        if not path.is_file():
+    for path in [own, PACKAGED_LEXICONS / OFFICES_FILE.name]:
+        if path is None:
             continue
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)

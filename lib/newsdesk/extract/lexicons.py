@@ -30,6 +30,7 @@ from spacy.util import filter_spans
 
 from newsdesk.core.cache import PACKAGED_LEXICONS
 from newsdesk.extract.registry import schema
+from newsdesk.ingest.paths import settings_file
 from newsdesk.parsing.pipeline import doc_text
 
 PACKAGED_DIR = PACKAGED_LEXICONS
@@ -119,9 +120,13 @@ def _questions(path: Path) -> dict[str, Question]:
 
 
 def _user_files(lexicon_dir: Path | None, pattern: str) -> list[Path]:
+    """The data folder's lexicon files matching ``pattern``; one linked to outside the corpus folder
+    (the lexicon folder's parent) raises CorpusError."""
     if lexicon_dir is None or not Path(lexicon_dir).is_dir():
         return []
-    return sorted(Path(lexicon_dir).glob(pattern))
+    root = Path(lexicon_dir).resolve().parent
+    found = (settings_file(path, root) for path in sorted(Path(lexicon_dir).glob(pattern)))
+    return [path for path in found if path is not None]
 
 
 def read_term_lexicon(lexicon_dir: str | Path | None = None) -> TermLexicon:

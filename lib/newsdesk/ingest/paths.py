@@ -88,3 +88,20 @@ def discover_text_files(
 
     search(root)
     return sorted(files, key=lambda found: found.resolved), outside_folders
+
+
+def settings_file(path: Path, root: Path) -> Path | None:
+    """``path``, a settings file of the corpus at ``root`` (a lexicon, ``outlets.csv``), if it is a file.
+
+    Raises CorpusError when it resolves outside the corpus folder (a symbolic link to ``/etc/passwd``
+    named ``lexicons/speaker_aliases.csv``): settings files are read from the corpus folder only.
+    """
+    from newsdesk.ingest.problems import CorpusError, Problem
+
+    if not path.is_file():
+        return None
+    resolved = path.resolve()
+    if not is_inside(resolved, Path(root).resolve()):
+        message = f"resolves to {resolved}, outside the corpus folder; settings files are read from it only"
+        raise CorpusError([Problem("error", message, str(path))])
+    return path

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from newsdesk.ingest.problems import Problem
+from newsdesk.ingest.paths import settings_file
+from newsdesk.ingest.problems import CorpusError, Problem
 from newsdesk.ingest.urls import site_of
 
 REGISTRY_COLUMNS = ["name", "aliases", "domains", "country", "type", "wire"]
@@ -167,7 +168,12 @@ def load_registry(corpus_root: Path | None = None) -> Registry:
         registry.add(outlet)
     if corpus_root is not None:
         path = Path(corpus_root) / REGISTRY_FILE_NAME
-        if path.is_file():
+        try:
+            path = settings_file(path, Path(corpus_root))
+        except CorpusError as err:  # a link to a file outside the corpus folder: reported, not read
+            registry.problems += err.problems
+            return registry
+        if path is not None:
             try:
                 text = path.read_bytes().decode("utf-8-sig")
             except UnicodeDecodeError as err:

@@ -45,6 +45,7 @@ from tqdm import tqdm
 
 from newsdesk.core.progress import show_progress
 from newsdesk.extract.lexicons import read_term_lexicon
+from newsdesk.ingest.paths import settings_file
 from newsdesk.metadata.resolve import resolve_outlets
 from newsdesk.store.engines import DEFAULT_CONNECT_TIMEOUT, DaskEngine, LocalEngine
 from newsdesk.store.format import (
@@ -157,10 +158,16 @@ def _lexicon_files(data_root: Path) -> dict[str, bytes]:
     folder = data_root / "lexicons"
     if not folder.is_dir():
         return {}
-    return {
-        f"lexicons/{path.relative_to(folder).as_posix()}": path.read_bytes()
+    files = [
+        path
         for path in sorted(folder.rglob("*"))
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]
+    found = [(path, settings_file(path, data_root)) for path in files]  # outside the corpus: CorpusError
+    return {
+        f"lexicons/{path.relative_to(folder).as_posix()}": inside.read_bytes()
+        for path, inside in found
+        if inside is not None
     }
 
 
@@ -178,6 +185,7 @@ def annotate(
     cache_dir: str | Path | None = None,
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     batch_timeout: float | None = DEFAULT_BATCH_TIMEOUT,
+    allow_outside: bool = False,
 ) -> AnnotateSummary:
     """Annotate the corpus at ``data`` into the store at ``store``: only new or changed articles.
 
@@ -197,6 +205,7 @@ def annotate(
             and is reported in ``summary.over_budget`` with its article ids; the time is checked after
             each article, and on Dask a batch that never finishes is cancelled once no batch has
             finished for that long.
+        allow_outside: let the manifest and links name article files outside the corpus folder.
 
     Returns:
         The run's summary; ``summary.complete`` is False when a batch failed (nothing else is lost:
@@ -222,7 +231,7 @@ def annotate(
     root = Path(store).expanduser().resolve()
     with writer_lock(root), runner:  # a Dask cluster starts meanwhile (see DaskEngine)
         removed = remove_uncommitted(root)
-        corpus = load_corpus(data, cache_dir=cache_dir, progress=progress)
+        corpus = load_corpus(data, cache_dir=cache_dir, progress=progress, allow_outside=allow_outside)
         if corpus.articles.empty:
             raise AnnotateError(no_articles_message(data, corpus.problems))
         lexicon = read_term_lexicon(Path(corpus.root) / "lexicons")  # as framing.collect reads it

@@ -227,6 +227,7 @@ def open_corpus(
     store: str | Path | None = None,
     *,
     cache_dir: str | Path | None = None,
+    allow_outside: bool = False,
 ) -> Corpus:
     """The corpus a notebook or a briefing works on: the store when one is given, else the folder.
 
@@ -235,7 +236,8 @@ def open_corpus(
     manifest, loaded with :func:`load_corpus`. Either way the articles' outlets and publication dates
     are resolved (:func:`newsdesk.metadata.resolve.resolve_metadata`). With both, the store is used and
     ``data_dir`` is not read, so a notebook keeps its default ``data_dir`` beside a ``store`` parameter.
-    None or an empty string counts as not given.
+    None or an empty string counts as not given. ``allow_outside`` lets the folder's manifest and
+    links name files outside it (:func:`newsdesk.load_corpus`).
 
     Raises:
         ValueError: when neither is given.
@@ -253,4 +255,4 @@ def open_corpus(
         raise ValueError(
             "open_corpus needs data_dir (a corpus folder) or store (a store written by `newsdesk annotate`)"
         )
-    return resolve_metadata(load_corpus(data_dir, cache_dir=cache_dir))
+    return resolve_metadata(load_corpus(data_dir, cache_dir=cache_dir, allow_outside=allow_outside))
