@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from newsdesk.briefing.cli import main
+from newsdesk.briefing.output import claim_output_folder
 from newsdesk.briefing.runner import BriefingError, run_briefing
 
 STANDARD_PARAMETERS = """data_dir = "../data"
@@ -100,8 +101,12 @@ def test_parameters_reach_the_notebooks_the_report_and_the_exports(
     notebooks = tmp_path / "notebooks"
     write_notebook(notebooks, "00_lengths.ipynb", SELECT_AND_CHART, parameters=STANDARD_PARAMETERS)
     out = tmp_path / "out"
-    (out / "charts").mkdir(parents=True)
+    # An earlier briefing's chart, recorded in the folder's marker: this run replaces it.
+    earlier = claim_output_folder(out, file_names=[], folder_names=["charts"])
+    (out / "charts").mkdir()
     (out / "charts" / "99_from_an_earlier_run.png").write_bytes(b"old")
+    earlier.record([out / "charts" / "99_from_an_earlier_run.png"])
+    earlier.finish()
     argv = ["briefing", "--data", str(seed_corpus_dir), "--out", str(out), "--notebooks", str(notebooks)]
     argv += ["--title", "Moscow <visit>", "--since", "2025-01-01", "--undated", "drop"]
     assert main(argv) == 0

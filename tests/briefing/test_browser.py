@@ -17,6 +17,7 @@ import pytest
 
 from newsdesk.briefing.runner import run_briefing
 from newsdesk.present import charts
+from newsdesk.present.framing_charts import chart_name
 
 from ..conftest import PROJECT
 
@@ -35,8 +36,8 @@ CHROMIUM_ARGS = [
 NOTEBOOKS = tuple(sorted(p.name for p in (PROJECT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
 EXPECTED_CHARTS = (
     "00_article_lengths", "01_stripping_by_reason", "02_speaker_counts", "03_timeline",
-    "04_terms_war_naming", "04_distinctive_unknown_000_ea60f509096378bf", "04_voices", "04_tone",
-    "05_key_dates",
+    "04_terms_war_naming", chart_name("04_distinctive", "(unknown: 000_ea60f509096378bf)"), "04_voices",
+    "04_tone", "05_key_dates",
 )  # fmt: skip
 
 SCRIPT = "<script>window.__newsdeskInjected = 'script'</script>"

@@ -6,13 +6,10 @@ damages the copy: garbage over a part, a truncated snapshot, a read-only folder,
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import socket
-import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +28,7 @@ from newsdesk.store.format import (
     vacuum,
 )
 from newsdesk.store.task import AnnotateError
+from tests.hostile import read_only
 from tests.store.test_store import assert_same_store
 
 
@@ -137,28 +135,6 @@ def test_a_damaged_current_snapshot_is_written_again(
 # --- clear messages instead of tracebacks -----------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    """Make ``folder`` unwritable: ``chmod``, and as root (whom ``chmod`` does not stop) the immutable
-    flag (``chattr +i``); skip the test when neither can make it read-only."""
-    folder.chmod(0o555)
-    immutable = False
-    try:
-        if os.geteuid() == 0:
-            try:
-                done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
-            except FileNotFoundError:
-                pytest.skip("running as root (chmod does not stop writes) and chattr is not installed")
-            if done.returncode != 0:
-                pytest.skip(f"running as root (chmod does not stop writes), chattr +i failed: {done.stderr}")
-            immutable = True
-        yield
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(folder)], check=False)
-        folder.chmod(0o755)
-
-
 def test_a_store_that_is_a_file_is_refused_with_a_message(
     tmp_path: Path, seed_corpus_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -250,3 +226,19 @@ def test_on_dask_a_batch_that_does_not_finish_in_time_is_cancelled(
     assert not summary.complete
     assert summary.over_budget == [(summary.failures[0][0], ["long"])]
     assert "cancelled: no batch finished within the time budget of 0.5 s" in summary.failures[0][1]
+
+
+def test_annotate_refuses_a_manifest_file_outside_the_corpus_unless_allowed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "elsewhere.txt"
+    outside.write_text("Wang Yi met Sergey Lavrov in Moscow on Monday to discuss the war in Ukraine.\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "articles.csv").write_text("id,file,outlet\nx1,../elsewhere.txt,Alpha\n", encoding="utf-8")
+    command = ["annotate", "--data", str(data), "--store", str(tmp_path / "store"), "--no-progress"]
+    assert cli.main(command) == 1
+    error = capsys.readouterr().err
+    assert "articles.csv" in error and "outside the corpus folder" in error
+    assert cli.main([*command, "--allow-outside"]) == 0
+    assert open_store(tmp_path / "store").articles["article_id"].tolist() == ["x1"]

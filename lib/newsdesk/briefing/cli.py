@@ -11,6 +11,8 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 
+from newsdesk.briefing.base import DEFAULT_CELL_TIMEOUT
+
 
 def _iso_date(value: str) -> str:
     """argparse type: an ISO date (``2025-03-31``), returned as text for the notebooks."""
@@ -18,6 +20,17 @@ def _iso_date(value: str) -> str:
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date like 2025-03-31: {value!r}") from None
+
+
+def _seconds(value: str) -> float:
+    """argparse type: a number of seconds, 0 or more (0: no limit)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds (0 or more): {value!r}")
+    return seconds
 
 
 def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
@@ -38,7 +51,12 @@ def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="a store written by `newsdesk annotate`, read instead of a corpus folder",
     )
-    briefing.add_argument("--out", required=True, help="output folder of the briefing")
+    briefing.add_argument(
+        "--out",
+        required=True,
+        help="output folder of the briefing: new, empty, or one an earlier briefing wrote (its files are "
+        "replaced; no other file is deleted)",
+    )
     briefing.add_argument("--title", default=None, help="title of the report (default: newsdesk briefing)")
     briefing.add_argument("--since", type=_iso_date, default=None, help="first publication date (YYYY-MM-DD)")
     briefing.add_argument("--until", type=_iso_date, default=None, help="last publication date (YYYY-MM-DD)")
@@ -70,11 +88,19 @@ def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
     briefing.add_argument(
         "--notebooks", default=None, help="notebook folder (default: the notebooks that come with newsdesk)"
     )
+    briefing.add_argument(
+        "--cell-timeout",
+        type=_seconds,
+        default=DEFAULT_CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"fail a notebook when one of its cells runs longer than this (default {DEFAULT_CELL_TIMEOUT}; "
+        "0: no limit)",
+    )
     briefing.set_defaults(run=run_briefing_command)
 
 
 def run_briefing_command(args: argparse.Namespace) -> int:
-    """Carry out ``newsdesk briefing``; 0 on success, 1 with the error on stderr."""
+    """Carry out ``newsdesk briefing``; 0 on success, 1 with the error on stderr, 130 on Ctrl-C."""
     from newsdesk.briefing.runner import BriefingError, run_briefing
 
     parameters = {
@@ -88,11 +114,26 @@ def run_briefing_command(args: argparse.Namespace) -> int:
     }
     try:
         written = run_briefing(
-            args.data, args.out, store=args.store, notebooks_dir=args.notebooks, parameters=parameters
+            args.data,
+            args.out,
+            store=args.store,
+            notebooks_dir=args.notebooks,
+            parameters=parameters,
+            cell_timeout=args.cell_timeout,
         )
     except BriefingError as exc:
         print(f"newsdesk briefing: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the output folder or disk failed mid-run (full, unmounted, made read-only)
+        print(f"newsdesk briefing: error: cannot write the briefing: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "newsdesk briefing: interrupted; the files written so far are recorded in the output folder's "
+            "marker, and the next run into it replaces them",
+            file=sys.stderr,
+        )
+        return 130
     print(f"briefing written to {written[-1].parent} (open index.html or report.html)")
     return 0
 
@@ -130,6 +171,18 @@ def add_annotate_parser(commands: argparse._SubParsersAction) -> None:
         default="missing",
         help="infer publication dates where the manifest has none (default) or for every article",
     )
+    annotate.add_argument(
+        "--batch-timeout",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds one batch may take before it is reported and left out (default 600; 0: no limit)",
+    )
+    annotate.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="let the manifest and links name article files outside the corpus folder (refused by default)",
+    )
     annotate.add_argument("--no-progress", action="store_true", help="no progress bars")
     annotate.set_defaults(run=run_annotate_command)
 
@@ -137,9 +190,10 @@ def add_annotate_parser(commands: argparse._SubParsersAction) -> None:
 def run_annotate_command(args: argparse.Namespace) -> int:
     """Carry out ``newsdesk annotate``; 0 when the store is complete, 1 on failure, 130 on Ctrl-C."""
     from newsdesk.ingest.problems import CorpusError
-    from newsdesk.store.annotate import DEFAULT_BATCH_SIZE, AnnotateError, annotate
+    from newsdesk.store.annotate import DEFAULT_BATCH_SIZE, DEFAULT_BATCH_TIMEOUT, AnnotateError, annotate
     from newsdesk.store.format import StoreError
 
+    batch_timeout = DEFAULT_BATCH_TIMEOUT if args.batch_timeout is None else (args.batch_timeout or None)
     try:
         summary = annotate(
             args.data,
@@ -150,6 +204,8 @@ def run_annotate_command(args: argparse.Namespace) -> int:
             batch_size=args.batch_size or DEFAULT_BATCH_SIZE,
             infer_dates=args.infer_dates,
             progress=False if args.no_progress else None,
+            batch_timeout=batch_timeout,
+            allow_outside=args.allow_outside,
         )
     except (AnnotateError, StoreError, CorpusError) as exc:
         print(f"newsdesk annotate: error: {exc}", file=sys.stderr)

@@ -84,6 +84,17 @@ def resolve_dates(corpus: Corpus, *, progress: bool | None = None) -> Corpus:
     articles = corpus.articles
     if "date_source" in articles.columns:
         return corpus
+    if articles.empty:  # nothing usable: the columns, typed, so that later steps find them
+        resolved = articles.assign(
+            effective_date=pd.Series(dtype="datetime64[ns]"),
+            date_source=pd.Series(dtype="str"),
+            date_confidence=pd.Series(dtype=float),
+            date_conflict=pd.Series(dtype=bool),
+            ambiguous_date=pd.Series(dtype="str"),
+        )
+        return corpus.with_articles(
+            _ordered(resolved, after="published_date", columns=DATE_COLUMNS), keep_results=True
+        )
     dates = publication_dates(corpus, progress=progress).set_index("article_id")
     ids = articles["article_id"]
     given = pd.to_datetime(articles["published_date"]).dt.normalize()
