@@ -10,6 +10,16 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[1]
 DATA = PROJECT / "data"
 SEEDS = sorted((DATA / "articles").glob("*.txt"))
+#: Seconds any test of the hostile-input suite (``test_hostile_*.py``) may run: an input that makes a
+#: step hang or go quadratic fails its test instead of stalling the suite.
+HOSTILE_TEST_TIMEOUT = 120
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give every hostile-input test a time limit (its own ``timeout`` mark, if any, wins)."""
+    for item in items:
+        if item.path.name.startswith("test_hostile_") and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(HOSTILE_TEST_TIMEOUT))
 
 
 @pytest.fixture(scope="session")
