@@ -239,3 +239,5 @@ def test_a_long_one_blob_article_is_kept_whatever_its_length() -> None:
     small, large = kept_share(15_000), kept_share(150_000)
     assert small >= 0.75 and large >= 0.75
     assert abs(small - large) <= 0.15
+    # an 8 MB single line of prose is read as sentences like any blob, never dropped whole
+    assert kept_share(8_000_000) >= 0.75
