@@ -183,12 +183,18 @@ def test_welcoming_a_person_reports_nothing_but_praising_one_as_something_does()
     assert _speakers(praised) == ["Putin"]
 
 
-def test_a_heading_line_is_not_the_subject_of_the_paragraph_under_it() -> None:
-    text = (
-        "China’s Neutral Stance on Ukraine Conflict\n"
-        "China’s Foreign Ministry spokesperson, Guo Jiakun, reiterated Beijing’s position of neutrality."
-    )
+HEADINGS = [
+    "China’s Neutral Stance on Ukraine Conflict",
+    "Chinese Foreign Minister Heads to Moscow Amid Western Moves on Ukraine",  # 11 words, title case
+]
+
+
+@pytest.mark.parametrize("heading", HEADINGS)
+def test_a_heading_line_is_not_the_subject_of_the_paragraph_under_it(heading: str) -> None:
+    paragraph = "China’s Foreign Ministry spokesperson, Guo Jiakun, reiterated Beijing’s neutrality."
+    text = f"{heading}\n{paragraph}"
     assert _speakers(text) == ["Guo Jiakun"]
+    assert next(s.text.strip() for s in newsdesk.nlp()(text).sents) == heading
 
 
 def test_a_hard_wrapped_sentence_still_parses_as_one() -> None:

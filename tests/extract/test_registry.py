@@ -18,7 +18,9 @@ from newsdesk.stripping.corpus import corpus_bodies
 
 from ..corpora import TOY_STEP, long_words
 
-BUILT_IN = ["timexes", "quotes", "terms", "sentences", "entities", "framing_sentences", "framing_terms"]
+BUILT_IN = [
+    "timexes", "quotes", "terms", "sentences", "entities", "framing_sentences", "framing_terms", "claim_keys",
+]
 
 
 @pytest.fixture

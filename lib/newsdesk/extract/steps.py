@@ -6,7 +6,7 @@ importing them here makes :func:`all_steps` complete whoever asks first.
 
 from __future__ import annotations
 
-from newsdesk.extract import events, quotes, spans, tone  # noqa: F401  (each registers its steps)
+from newsdesk.extract import claims, events, quotes, spans, tone  # noqa: F401  (each registers its steps)
 from newsdesk.extract.registry import Step, registered
 
 

@@ -137,6 +137,8 @@ def entity_fixes_component(doc: Doc) -> Doc:
 LINE_BREAKS = "newsdesk_line_breaks"
 #: A line of fewer words than this that ends without a full stop is a heading, a label or a byline.
 HEADING_MAX_WORDS = 10
+#: A longer line up to this many words is a headline too when most of its words are capitalised.
+TITLE_MAX_WORDS = 20
 _LINE_END = frozenset('.!?:;"”’»)…')
 
 
@@ -145,23 +147,29 @@ def mark_line_breaks(doc: Doc) -> Doc:
 
     A stripped body has one paragraph, heading or list item per line; without this the parser joins
     a heading to the paragraph under it ("China's Neutral Stance on Ukraine Conflict China's
-    spokesperson reiterated ..."). A line that ends mid-sentence (hard-wrapped text) runs on: a long
-    one, or a short one followed by a lower-case word.
+    spokesperson reiterated ..."). A heading is a line of under HEADING_MAX_WORDS words, or of up to
+    TITLE_MAX_WORDS words most of them capitalised ("Chinese Foreign Minister Heads to Moscow Amid
+    Western Moves on Ukraine"). A line that ends mid-sentence (hard-wrapped text) runs on: a long one,
+    or a short one followed by a lower-case word.
     """
-    words_on_line = 0
+    words_on_line = capitalised = 0
     last_word: Token | None = None
     for token in doc:
         if "\n" in token.text or "\n" in token.whitespace_:
             following = token.i + 1
             if last_word is not None and following < len(doc):
                 next_word = doc[following].text
-                heading = words_on_line < HEADING_MAX_WORDS and not next_word[:1].islower()
+                short = words_on_line < HEADING_MAX_WORDS
+                title_case = words_on_line <= TITLE_MAX_WORDS and capitalised * 10 >= words_on_line * 6
+                heading = (short or title_case) and not next_word[:1].islower()
                 if last_word.text[-1] in _LINE_END or heading:
                     doc[following].is_sent_start = True
-            words_on_line, last_word = 0, None
+            words_on_line = capitalised = 0
+            last_word = None
             continue
         if not token.is_space:
             words_on_line += not token.is_punct
+            capitalised += token.text[:1].isupper()
             last_word = token
     return doc
 

