@@ -45,12 +45,13 @@ group_by = "outlet"  # "outlet", "source" (wire credit), "type" or "country"
 import pandas as pd
 
 import newsdesk
-from newsdesk.analysis import chronology, framing
+from newsdesk.analysis import chronology, framing, stories
 from newsdesk.analysis.quotes import corpus_quotes
 from newsdesk.metadata.dates import publication_dates
 from newsdesk.present import charts, describe
 from newsdesk.present import framing as framing_report
 from newsdesk.present import memo
+from newsdesk.present import stories as story_report
 
 pd.set_option("display.max_colwidth", 160)
 corpus = newsdesk.open_corpus(data_dir, store=store).select(
@@ -101,6 +102,17 @@ tones = framing.tone_table(inputs.sentences, articles)
 questions = [q for q in inputs.lexicon.questions if q not in ("hedges", "boosters")]
 print("Lexicon coverage:", framing_report.coverage_finding(framing.lexicon_coverage(inputs)))
 framing_report.leading_terms(terms, questions)
+
+# %% [markdown]
+# ## Stories and omissions
+
+# %%
+story_table = stories.corpus_stories(corpus)
+claims = stories.corpus_claims(corpus)
+largest = story_report.largest_story(story_table)
+story_cells = stories.story_map(story_table, claims, largest or "")
+print(story_report.story_finding(story_table, claims, story_cells, largest))
+story_report.story_table(story_table).head(5)
 
 # %% [markdown]
 # ## Findings

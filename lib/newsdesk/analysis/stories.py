@@ -46,7 +46,7 @@ MIN_SHARED_FEATURES = 2
 #: Weighted Jaccard similarity from which two sentences of one story state the same claim.
 SAME_CLAIM = 0.15
 #: Cosine similarity of two articles' word vectors from which they report the same event.
-SAME_STORY = 0.28
+SAME_STORY = 0.23
 #: Articles joined directly were published at most this many days apart ...
 STORY_DAYS = 7
 #: ... and one story spans at most this many days.
@@ -315,7 +315,11 @@ def _group_stories(
 
 
 def _article_vectors(article_ids: list[str], sentences: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """Each article's unit vector of word weights: (1 + log count) x log(1 + N / document frequency)."""
+    """Each article's unit vector of word weights: (1 + log count) x log(N / document frequency).
+
+    A word in every article weighs nothing, so in a corpus about one topic the topic's own words
+    ("China", "Russia", "talks") do not make every article look alike.
+    """
     counts: dict[str, Counter[str]] = {a: Counter() for a in article_ids}
     rows = zip(sentences["article_id"], sentences["lemmas"], sentences["names"], strict=True)
     for article, lemmas, names in rows:
@@ -326,7 +330,7 @@ def _article_vectors(article_ids: list[str], sentences: pd.DataFrame) -> dict[st
     vectors = {}
     for article, words in counts.items():
         weights = {
-            w: (1 + math.log(count)) * math.log(1 + n / frequency[w])
+            w: (1 + math.log(count)) * math.log(n / frequency[w])
             for w, count in words.items()
             if frequency[w] > 1
         }

@@ -104,8 +104,8 @@ def story_finding(
     label = _short(one_line(stories.loc[stories["story_id"] == story_id, "label"].iloc[0]))
     of_story = claims[claims["story_id"] == story_id]
     parts = [
-        f"{len(originals):,} articles form {n_stories:,} stories; {multi:,} of them are covered by two or "
-        f"more articles.",
+        f"{len(originals):,} articles form {n_stories:,} stories; {multi:,} of them "
+        f"{'is' if multi == 1 else 'are'} covered by two or more articles.",
         f"The largest, {story_id} (\u201c{label}\u201d), has {of_story['claim_id'].nunique():,} claims "
         f"carried by two or more articles.",
     ]
