@@ -46,12 +46,13 @@ undated = "keep"  # with since/until: "keep" or "drop" articles without a public
 export_dir = None  # folder for chart PNG/SVG/CSV exports (the briefing sets it)
 story_id = None  # the story to map (see the story table); None: the largest
 claim_id = None  # a claim to read sentence by sentence; None: the map's most carried claim
+group_by = "outlet"  # columns of the map: "outlet", "type", "country" or "source" (wire credit)
 
 # %%
 import pandas as pd
 
 import newsdesk
-from newsdesk.analysis import stories
+from newsdesk.analysis import framing, stories
 from newsdesk.present import charts
 from newsdesk.present import stories as story_report
 
@@ -65,7 +66,7 @@ print(corpus.selection)
 story_table = stories.corpus_stories(corpus)
 claims = stories.corpus_claims(corpus)
 chosen = story_id or story_report.largest_story(story_table)
-cells = stories.story_map(story_table, claims, chosen or "")
+cells = stories.story_map(story_table, claims, chosen or "", group=group_by, articles=corpus.articles)
 print(f"Story mapped: {chosen}")
 
 # %% [markdown]
@@ -100,6 +101,14 @@ stories.disagreeing_figures(claims[claims["story_id"] == chosen])
 
 # %%
 stories.placement(claims, chosen)
+
+# %% [markdown]
+# ## Framing terms up front: what each outlet says in its headline and lede (notebook 04's lexicon)
+
+# %%
+matches = framing.collect(corpus).matches
+placed = stories.term_placement(matches, stories.match_positions(corpus, matches))
+placed[placed["headline"] + placed["lede"] > 0].sort_values("share_up_front", ascending=False)
 
 # %% [markdown]
 # ## One claim, sentence by sentence

@@ -110,3 +110,29 @@ def test_the_finding_names_the_largest_story_from_the_data(found) -> None:
     finding = story_report.story_finding(stories, claims, cells, story_id)
     assert f"{len(stories[~stories['is_copy']]):,} articles form" in finding and story_id in finding
     assert story_report.story_table(stories)["n_articles"].sum() == len(stories)
+
+
+def test_framing_terms_are_placed_in_the_headline_lede_or_body(tmp_path: Path) -> None:
+    from newsdesk.analysis import framing
+
+    folder = tmp_path / "gold"
+    shutil.copytree(GOLD, folder)
+    corpus = newsdesk.open_corpus(folder, cache_dir=tmp_path / "cache")
+    matches = framing.collect(corpus).matches
+    positions = st.match_positions(corpus, matches)
+    assert set(positions) <= set(st.POSITIONS) and len(positions) == len(matches)
+    # "Ukraine war: China's peace plan greeted with scepticism" (a18) names the war in its headline
+    headline = matches[(matches["article_id"] == "a18") & (positions == "headline")]
+    assert "war" in set(headline["term"])
+    table = st.term_placement(matches, positions)
+    assert table["n_matches"].sum() == len(matches)
+    assert ((table["headline"] + table["lede"] + table["body"]) == table["n_matches"]).all()
+    # the map by outlet country: one column per country that covered the story
+    stories, claims = st.corpus_stories(corpus), st.corpus_claims(corpus)
+    story_id = story_report.largest_story(stories)
+    cells = st.story_map(stories, claims, story_id, group="country", articles=corpus.articles)
+    in_story = stories.loc[(stories["story_id"] == story_id) & ~stories["is_copy"], "article_id"]
+    members = corpus.articles[corpus.articles["article_id"].isin(in_story)]
+    assert set(cells["group"]) == set(members["outlet_country"].fillna("(unknown)"))
+    with pytest.raises(ValueError, match="cannot group by 'colour'"):
+        st.story_map(stories, claims, story_id, group="colour", articles=corpus.articles)

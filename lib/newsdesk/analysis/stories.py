@@ -503,6 +503,8 @@ def _differ(first: set[tuple[str, float]], second: set[tuple[str, float]]) -> bo
 
 # --- the story map ---------------------------------------------------------------------------------
 
+#: Groups of the story map and the article columns they read.
+GROUP_COLUMNS = {"outlet": "outlet", "type": "outlet_type", "country": "outlet_country", "source": "source"}
 #: The states of a claim × group cell.
 CARRIED_OWN, CARRIED_QUOTED, NOT_CARRIED = "own voice", "only in quotes", "not carried"
 
@@ -515,12 +517,16 @@ def story_map(
     the group's articles that carry the claim and that cover the story.
 
     Only groups with an article in the story appear; "not carried" means the group covered the story
-    but none of its articles carried the claim: an omission. ``group`` is a column of ``articles``
-    (default: ``stories``' own columns, so ``outlet``).
+    but none of its articles carried the claim: an omission. ``group`` is ``outlet``, ``type``,
+    ``country`` or ``source`` (the wire credit), or another column of ``articles`` (the corpus's
+    articles; without them, ``stories``' own columns, so only ``outlet``).
     """
     members = stories[(stories["story_id"] == story_id) & ~stories["is_copy"]]
     table = articles if articles is not None else stories
-    group_of = table.set_index("article_id")[group]
+    column = GROUP_COLUMNS.get(group, group)
+    if column not in table.columns:
+        raise ValueError(f"cannot group by {group!r}: the articles have no column {column!r}")
+    group_of = table.set_index("article_id")[column]
     covering = members.assign(group=members["article_id"].map(group_of).fillna("(unknown)"))
     n_covering = covering.groupby("group")["article_id"].nunique()
     story_claims = claims[claims["article_id"].isin(members["article_id"])]
@@ -577,4 +583,41 @@ def placement(claims: pd.DataFrame, story_id: str | None = None) -> pd.DataFrame
     )
     table = table.reindex(columns=list(POSITIONS), fill_value=0)
     table["n_claims"] = table.sum(axis=1)
+    table.columns.name = None
     return table.reset_index()
+
+
+def match_positions(corpus: Corpus, matches: pd.DataFrame) -> pd.Series:
+    """Where each framing match (``framing.collect(corpus).matches``: ``article_id`` and body
+    ``start``) sits in its article: ``headline``, ``lede`` or ``body``."""
+    if matches.empty:
+        return pd.Series(dtype=object, index=matches.index)
+    bodies = corpus_bodies(corpus)
+    keys = step_frames(corpus, ["claim_keys"], progress=False)["claim_keys"]
+    layout = {
+        article: (frame["start"].to_numpy(np.int64), np.asarray(_positions(frame), dtype=object))
+        for article, frame in zip(bodies["article_id"], keys, strict=True)
+        if len(frame)
+    }
+    out = []
+    for article, start in zip(matches["article_id"], matches["start"], strict=True):
+        starts, positions = layout.get(article, (np.zeros(0, np.int64), np.zeros(0, dtype=object)))
+        at = int(np.searchsorted(starts, int(start), side="right")) - 1
+        out.append(positions[at] if at >= 0 else "body")
+    return pd.Series(out, index=matches.index, dtype=object)
+
+
+def term_placement(matches: pd.DataFrame, positions: pd.Series, *, group: str = "group") -> pd.DataFrame:
+    """Per group, question and term: matches in the headline, the lede and the body (own voice and
+    quoted alike), and the share placed up front (headline or lede)."""
+    columns = [group, "question", "term", *POSITIONS, "n_matches", "share_up_front"]
+    if matches.empty:
+        return pd.DataFrame(columns=columns)
+    table = matches.assign(position=positions).pivot_table(
+        index=[group, "question", "term"], columns="position", values="start", aggfunc="count", fill_value=0
+    )
+    table = table.reindex(columns=list(POSITIONS), fill_value=0)
+    table["n_matches"] = table.sum(axis=1)
+    table["share_up_front"] = (table["headline"] + table["lede"]) / table["n_matches"]
+    table.columns.name = None
+    return table.reset_index()[columns]
