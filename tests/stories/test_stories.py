@@ -108,7 +108,7 @@ def test_the_finding_names_the_largest_story_from_the_data(found) -> None:
     story_id = story_report.largest_story(stories)
     cells = st.story_map(stories, claims, story_id)
     finding = story_report.story_finding(stories, claims, cells, story_id)
-    assert f"{len(stories[~stories['is_copy']]):,} articles form" in finding and story_id in finding
+    assert f"{len(stories[~stories['is_copy']]):,} articles form " in finding and story_id in finding
     assert story_report.story_table(stories)["n_articles"].sum() == len(stories)
 
 
@@ -136,3 +136,15 @@ def test_framing_terms_are_placed_in_the_headline_lede_or_body(tmp_path: Path) -
     assert set(cells["group"]) == set(members["outlet_country"].fillna("(unknown)"))
     with pytest.raises(ValueError, match="cannot group by 'colour'"):
         st.story_map(stories, claims, story_id, group="colour", articles=corpus.articles)
+
+
+def test_a_corpus_with_one_article_has_one_story_and_no_claims(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    shutil.copy(GOLD / "articles" / "a15.txt", tmp_path / "data" / "a15.txt")
+    corpus = newsdesk.open_corpus(tmp_path / "data", cache_dir=tmp_path / "cache")
+    stories, claims = st.corpus_stories(corpus), st.corpus_claims(corpus)
+    assert stories["story_id"].tolist() == ["s001"] and claims.empty
+    cells = st.story_map(stories, claims, "s001", articles=corpus.articles)
+    assert cells.empty and st.omissions(cells).empty and st.disagreeing_figures(claims).empty
+    finding = story_report.story_finding(stories, claims, cells, "s001")
+    assert finding.startswith("1 article forms 1 story; 0 of them are covered")

@@ -435,7 +435,7 @@ def _claim_table(sentences: pd.DataFrame, stories: pd.DataFrame, articles: pd.Da
     """The member sentences of every claim, with claim-level columns."""
     members = sentences.dropna(subset=["claim"]).copy()
     if members.empty:
-        return pd.DataFrame(columns=CLAIM_COLUMNS)
+        return _empty_claims()
     info = articles.set_index("article_id")
     members["outlet"] = members["article_id"].map(info["outlet"])
     members["published"] = members["article_id"].map(pd.to_datetime(info["published_date"]))
@@ -452,6 +452,13 @@ def _claim_table(sentences: pd.DataFrame, stories: pd.DataFrame, articles: pd.Da
     members["claim_id"] = members["claim"].map(names)
     members = members.sort_values(["claim_id", "published", "article_id"], kind="stable")
     return members[CLAIM_COLUMNS].reset_index(drop=True)
+
+
+def _empty_claims() -> pd.DataFrame:
+    """A claims table with no rows and typed columns (boolean masks on it stay masks)."""
+    types = {"start": "int64", "end": "int64", "n_articles": "int64", "is_first": bool,
+             "figures_disagree": bool, "published": "datetime64[ns]"}  # fmt: skip
+    return pd.DataFrame({column: pd.Series(dtype=types.get(column, object)) for column in CLAIM_COLUMNS})
 
 
 def _representatives(members: pd.DataFrame) -> dict[object, str]:
@@ -563,7 +570,7 @@ def omissions(cells: pd.DataFrame, *, share: float = 0.6) -> pd.DataFrame:
 def disagreeing_figures(claims: pd.DataFrame) -> pd.DataFrame:
     """The member sentences of claims whose members state different figures."""
     columns = ["claim_id", "outlet", "article_id", "numbers", "sentence"]
-    return claims[claims["figures_disagree"]][columns].reset_index(drop=True)
+    return claims.loc[claims["figures_disagree"].astype(bool), columns].reset_index(drop=True)
 
 
 def placement(claims: pd.DataFrame, story_id: str | None = None) -> pd.DataFrame:

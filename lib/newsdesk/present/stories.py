@@ -103,20 +103,25 @@ def story_finding(
     multi = int((shared >= 2).sum())
     label = _short(one_line(stories.loc[stories["story_id"] == story_id, "label"].iloc[0]))
     of_story = claims[claims["story_id"] == story_id]
+    n_claims = _count(of_story["claim_id"].nunique(), "claim")
     parts = [
-        f"{len(originals):,} articles form {n_stories:,} stories; {multi:,} of them "
-        f"{'is' if multi == 1 else 'are'} covered by two or more articles.",
-        f"The largest, {story_id} (\u201c{label}\u201d), has {of_story['claim_id'].nunique():,} claims "
-        f"carried by two or more articles.",
+        f"{_count(len(originals), 'article')} {'forms' if len(originals) == 1 else 'form'} "
+        f"{_count(n_stories, 'story', 'stories')}; {multi:,} of "
+        f"them {'is' if multi == 1 else 'are'} covered by two or more articles.",
+        f"The largest, {story_id} (\u201c{label}\u201d), has {n_claims} carried by two or more articles.",
     ]
     missing = cells[cells["state"] == NOT_CARRIED]
     if len(missing):
         top = missing.groupby("group").size().sort_values(ascending=False, kind="stable")
         parts.append(f"{top.index[0]} leaves out the most of them ({int(top.iloc[0]):,}).")
-    disagreeing = of_story[of_story["figures_disagree"]]["claim_id"].nunique()
+    disagreeing = of_story.loc[of_story["figures_disagree"].astype(bool), "claim_id"].nunique()
     if disagreeing:
         parts.append(f"In {disagreeing:,} of its claims the outlets state different figures.")
     return " ".join(parts)
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 def _short(text: object, limit: int = LABEL_CHARS) -> str:
