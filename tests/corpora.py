@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -92,3 +94,14 @@ TOY_STEP = Step(
     version=lambda: "long-words-1",
     needs_date=True,
 )
+
+
+def write(folder: Path, name: str, content: str | bytes) -> Path:
+    """Write ``content`` (text as UTF-8 with its line ends kept, or bytes) to ``folder / name``."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(content)
+    return path

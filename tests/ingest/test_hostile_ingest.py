@@ -13,22 +13,13 @@ import pytest
 
 from newsdesk import CorpusError, load_corpus
 from newsdesk.ingest.problems import PROBLEM_COLUMNS
+from tests.corpora import write
 
 GENEVA = "Foreign ministers met in Geneva on Tuesday.\nThey agreed to resume ceasefire talks next week.\n"
 VIENNA = "Envoys from both sides arrived in Vienna on Monday.\nA joint statement is expected on Friday.\n"
 SECRET = "root:x:0:0:secret outside the corpus\n"
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="needs POSIX links")
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8", newline="")
-    else:
-        path.write_bytes(content)
-    return path
 
 
 def problem_rows(corpus) -> list[tuple]:

@@ -19,6 +19,7 @@ from newsdesk.ingest.language import MIN_CONFIDENCE, detect_language
 from newsdesk.ingest.problems import PROBLEM_COLUMNS
 from newsdesk.parsing.parse import corpus_docs
 from newsdesk.present.describe import corpus_overview
+from tests.corpora import write
 
 # Short English items (under 200 letters, so language detection leaves them alone).
 GENEVA = "Foreign ministers met in Geneva on Tuesday.\nThey agreed to resume ceasefire talks next week.\n"
@@ -52,16 +53,6 @@ HTML_PAGE = (
 PROSE_WITH_TAG = "Investigators said the hackers hid a <script> tag in the ministry's press page on Monday.\n"
 MANIFEST_HEADER = "id,file,outlet,url,published,language"
 NOT_ISO = "is not an ISO 8601 date (YYYY-MM-DD, optionally with time and zone); left empty"
-
-
-def write(folder: Path, name: str, content: str | bytes) -> Path:
-    path = folder / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8", newline="")
-    else:
-        path.write_bytes(content)
-    return path
 
 
 def write_manifest(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,34 +171,32 @@ def decode_article_bytes(data: bytes) -> ReadResult:
         text = _CONTROL_RE.sub("", fixed)  # a repair can decode bytes into control characters
     text = unicodedata.normalize("NFC", text)
 
-    bidi = BIDI_CONTROL_RE.search(text)
-    if bidi:
-        count = len(BIDI_CONTROL_RE.findall(text))
-        problems.append(
-            Problem(
-                "warning",
-                f"removed {count} bidirectional control character(s) (U+202A-U+202E, U+2066-U+2069, "
-                "U+200E/U+200F, U+061C), which can make text display in another order than it reads",
-                line=_line_of(text, bidi.start()),
-            )
-        )
-        text = BIDI_CONTROL_RE.sub("", text)
-
-    odd = _ODD_WHITESPACE_RE.search(text)
-    if odd:
-        count = len(_ODD_WHITESPACE_RE.findall(text))
-        problems.append(
-            Problem(
-                "warning",
-                f"replaced {count} non-breaking, invisible or unusual space character(s)",
-                line=_line_of(text, odd.start()),
-            )
-        )
-        text = text.translate(_WHITESPACE_TABLE)
+    text = _clean(
+        text, BIDI_CONTROL_RE, lambda whole: BIDI_CONTROL_RE.sub("", whole), problems,
+        "removed {count} bidirectional control character(s) (U+202A-U+202E, U+2066-U+2069, "
+        "U+200E/U+200F, U+061C), which can make text display in another order than it reads",
+    )  # fmt: skip
+    text = _clean(
+        text, _ODD_WHITESPACE_RE, lambda whole: whole.translate(_WHITESPACE_TABLE), problems,
+        "replaced {count} non-breaking, invisible or unusual space character(s)",
+    )  # fmt: skip
 
     if not text.strip():
         return ReadResult(None, [*problems, Problem("error", "no visible text after cleaning")], was_html)
     return ReadResult(text, problems, was_html)
+
+
+def _clean(
+    text: str, pattern: re.Pattern[str], repair: Callable[[str], str], problems: list[Problem], message: str
+) -> str:
+    """``repair(text)`` when ``pattern`` occurs in it, with a warning (``message`` with ``{count}``)
+    naming the line of the first occurrence; else ``text`` as it is."""
+    found = pattern.search(text)
+    if not found:
+        return text
+    count = len(pattern.findall(text))
+    problems.append(Problem("warning", message.format(count=count), line=_line_of(text, found.start())))
+    return repair(text)
 
 
 def _decode(data: bytes, problems: list[Problem]) -> str | None:
