@@ -65,12 +65,16 @@ def bare_parse_seconds(data: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(n: int, pages: list[dict[str, str]], folder: Path) -> dict[str, float]:
+def measure(n: int, pages: list[dict[str, str]], folder: Path, *, parse: bool = True) -> dict[str, float]:
+    """Annotate a corpus of ``n`` articles into a store (kept in ``folder`` when it is there already),
+    then time stories and claims on it in a fresh process, and the bare parse (unless not ``parse``)."""
     from newsdesk.store.annotate import annotate
 
-    data = write_corpus(generate(pages, n), folder / f"data-{n}")
+    data = folder / f"data-{n}"
+    if not data.is_dir():
+        write_corpus(generate(pages, n), data)
     store = folder / f"store-{n}"
-    annotate(data, store, progress=False, cache_dir=folder / f"cache-{n}")
+    annotate(data, store, progress=False, cache_dir=folder / f"cache-{n}")  # new or changed articles only
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(store), str(folder / f"read-cache-{n}")],
         capture_output=True, text=True, check=True,
@@ -81,18 +85,21 @@ def measure(n: int, pages: list[dict[str, str]], folder: Path) -> dict[str, floa
         "added_mb": int(added) / 2**20,
         "stories": int(n_stories),
         "claims": int(n_claims),
-        "parse": bare_parse_seconds(data),
+        "parse": bare_parse_seconds(data) if parse else float("nan"),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--n", type=int, default=4000, help="articles in the larger store")
+    parser.add_argument("--keep", type=Path, default=None, help="folder that keeps the corpora and stores")
+    parser.add_argument("--no-parse", action="store_true", help="skip the bare parse (reruns with --keep)")
     args = parser.parse_args()
     pages = read_pages(SOURCES)
     with tempfile.TemporaryDirectory() as scratch:
-        folder = Path(scratch)
-        results = {n: measure(n, pages, folder) for n in (args.n // 2, args.n)}
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        results = {n: measure(n, pages, folder, parse=not args.no_parse) for n in (args.n // 2, args.n)}
     for n, result in results.items():
         share = result["seconds"] / result["parse"]
         print(

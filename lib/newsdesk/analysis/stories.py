@@ -41,8 +41,11 @@ if TYPE_CHECKING:
 
 #: A sentence needs this many features (content lemmas and names) to be compared at all.
 MIN_FEATURES = 3
-#: Two sentences are compared when they share this many features.
+#: Two sentences are compared when they share this many features ...
 MIN_SHARED_FEATURES = 2
+#: ... among those found in at most this many sentences of the story (a story's own topic words,
+#: in nearly every sentence of a large story, would make every pair a candidate).
+MAX_INDEX_SENTENCES = 200
 #: Weighted Jaccard similarity from which two sentences of one story state the same claim.
 SAME_CLAIM = 0.15
 #: Cosine similarity of two articles' word vectors from which they report the same event.
@@ -51,8 +54,10 @@ SAME_STORY = 0.23
 STORY_DAYS = 7
 #: ... and one story spans at most this many days.
 STORY_SPAN_DAYS = 14
-#: A word in more articles than this share of the corpus (and at least 50) does not index articles.
-MAX_ARTICLE_SHARE = 0.2
+#: A word in more articles than this does not index articles (it finds too many to compare).
+MAX_INDEX_ARTICLES = 100
+#: An article looks for candidates through its this many heaviest indexing words.
+CANDIDATE_WORDS = 30
 #: Places and their peoples folded to one word, so "Beijing said" and "China said" agree.
 PLACE_WORDS = {
     "beijing": "china", "chinese": "china", "prc": "china",
@@ -226,15 +231,17 @@ def _cluster_claims(sentences: pd.DataFrame, story_of: dict[str, int]) -> list[i
     for members in by_story.values():
         if len({articles[i] for i in members}) < 2:
             continue
+        in_story = Counter(word for index in members for word in features[index])
         postings: dict[str, list[int]] = defaultdict(list)
         for index in members:
-            shared = Counter(other for word in features[index] for other in postings.get(word, ()))
+            indexing = [word for word in features[index] if in_story[word] <= MAX_INDEX_SENTENCES]
+            shared = Counter(other for word in indexing for other in postings.get(word, ()))
             for other, count in shared.items():
                 if count >= MIN_SHARED_FEATURES and articles[other] != articles[index]:
                     similarity = _similarity(features[index], features[other], weight)
                     if similarity >= SAME_CLAIM:
                         pairs.append((similarity, other, index))
-            for word in features[index]:
+            for word in indexing:
                 postings[word].append(index)
     return _join(pairs, articles, n)
 
@@ -289,12 +296,15 @@ def _group_stories(
     story = {a: a for a in originals}
     members = {a: [a] for a in originals}
     centroid = {a: dict(vectors[a]) for a in originals}
+    dated = {a: day[a] for a in originals if day[a] is not None and not pd.isna(day[a])}
+    span = {a: (dated[a], dated[a]) if a in dated else None for a in originals}  # each group's dates
     for _, first, second in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
         a, b = story[first], story[second]
         if a == b:
             continue
-        joined = [day[m] for m in members[a] + members[b] if day[m] is not None and not pd.isna(day[m])]
-        if joined and (max(joined) - min(joined)).days > STORY_SPAN_DAYS:
+        ends = [end for end in (span[a], span[b]) if end is not None]
+        joined = (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
+        if joined is not None and (joined[1] - joined[0]).days > STORY_SPAN_DAYS:
             continue
         if _cosine(centroid[a], centroid[b]) < SAME_STORY:
             continue  # the groups as a whole are about different things: no chaining through one pair
@@ -303,6 +313,8 @@ def _group_stories(
         for member in members[b]:
             story[member] = a
         members[a] += members.pop(b)
+        span[a] = joined
+        del span[b]
         for word, value in centroid.pop(b).items():
             centroid[a][word] = centroid[a].get(word, 0.0) + value
     numbers = {root: position for position, root in enumerate(dict.fromkeys(story[a] for a in originals))}
@@ -344,28 +356,33 @@ def _similar_articles(
 ) -> list[tuple[float, str, str]]:
     """Pairs of articles at most STORY_DAYS apart (undated: any) with cosine >= SAME_STORY.
 
-    Candidates share a word that no more than MAX_ARTICLE_SHARE of the articles have, found through
-    an inverted index of the articles in a sliding date window.
+    Candidates share one of an article's CANDIDATE_WORDS heaviest words that at most
+    MAX_INDEX_ARTICLES articles have, found through an inverted index of the articles in a sliding
+    date window: the work per article is bounded whatever the size of the corpus.
     """
-    limit = max(50, int(MAX_ARTICLE_SHARE * len(article_ids)))
     frequency = Counter(word for a in article_ids for word in vectors[a])
+
+    def heaviest(article: str) -> list[str]:
+        weights = vectors[article]
+        usable = [w for w in weights if frequency[w] <= MAX_INDEX_ARTICLES]
+        return sorted(usable, key=lambda w: (-weights[w], w))[:CANDIDATE_WORDS]
+
+    keys = {a: heaviest(a) for a in article_ids}
     dated = sorted((d, a) for a in article_ids if (d := day[a]) is not None and not pd.isna(d))
     undated = [a for a in article_ids if day[a] is None or pd.isna(day[a])]
     pairs: list[tuple[float, str, str]] = []
-    index: dict[str, set[str]] = defaultdict(set)  # rare word -> articles of the current window
+    index: dict[str, set[str]] = defaultdict(set)  # indexing word -> articles of the current window
 
     def add(article: str) -> None:
-        for word in vectors[article]:
-            if frequency[word] <= limit:
-                index[word].add(article)
+        for word in keys[article]:
+            index[word].add(article)
 
     def remove(article: str) -> None:
-        for word in vectors[article]:
-            if frequency[word] <= limit:
-                index[word].discard(article)
+        for word in keys[article]:
+            index[word].discard(article)
 
     def compare(article: str) -> None:
-        candidates = {o for w in vectors[article] if frequency[w] <= limit for o in index.get(w, ())}
+        candidates = {other for word in keys[article] for other in index.get(word, ())}
         for other in sorted(candidates - {article}):
             similarity = _cosine(vectors[article], vectors[other])
             if similarity >= SAME_STORY:
