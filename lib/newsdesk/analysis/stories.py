@@ -136,23 +136,32 @@ def _sentences(
     bodies: pd.DataFrame, keys: list[pd.DataFrame], quotes: list[pd.DataFrame], copies: pd.Series
 ) -> pd.DataFrame:
     """Every sentence of every article, with its features, position, voice and speaker."""
-    parts = []
-    for row, frame, found in zip(bodies.itertuples(index=False), keys, quotes, strict=True):
-        if frame.empty:
-            continue
-        body = row.body if isinstance(row.body, str) else ""
-        part = frame.assign(
-            article_id=row.article_id,
-            is_copy=isinstance(copies.get(row.article_id), str),
-            sentence=[one_line(body[s:e]) for s, e in zip(frame["start"], frame["end"], strict=True)],
-            position=_positions(frame),
-        )
-        voice, speaker = _voices(frame, found)
-        parts.append(part.assign(voice=voice, speaker=speaker))
-    if not parts:
+    rows = zip(bodies["article_id"], bodies["body"], keys, quotes, strict=True)
+    kept = [
+        (article, body if isinstance(body, str) else "", frame, found)
+        for article, body, frame, found in rows
+        if len(frame)
+    ]
+    if not kept:
         columns = ["article_id", "is_copy", "sentence", "position", "voice", "speaker", "start", "end"]
         return pd.DataFrame(columns=[*columns, "lemmas", "names", "numbers", "paragraph", "heading"])
-    return pd.concat(parts, ignore_index=True)
+    sentence: list[str] = []
+    position: list[str] = []
+    voice: list[str] = []
+    speaker: list[object] = []
+    for _, body, frame, found in kept:
+        sentence += [one_line(body[s:e]) for s, e in zip(frame["start"], frame["end"], strict=True)]
+        position += _positions(frame)
+        voices, speakers = _voices(frame, found)
+        voice += voices
+        speaker += speakers
+    sizes = [len(frame) for _, _, frame, _ in kept]
+    article_ids = np.repeat(np.asarray([article for article, *_ in kept], dtype=object), sizes)
+    is_copy = [isinstance(copies.get(article), str) for article in article_ids]
+    return pd.concat([frame for _, _, frame, _ in kept], ignore_index=True).assign(
+        article_id=article_ids, is_copy=is_copy, sentence=sentence, position=position, voice=voice,
+        speaker=speaker,
+    )  # fmt: skip
 
 
 def _positions(frame: pd.DataFrame) -> list[str]:
@@ -296,6 +305,7 @@ def _group_stories(
     story = {a: a for a in originals}
     members = {a: [a] for a in originals}
     centroid = {a: dict(vectors[a]) for a in originals}
+    length = {a: 1.0 for a in originals}  # each centroid's norm (an article's vector has norm 1)
     dated = {a: day[a] for a in originals if day[a] is not None and not pd.isna(day[a])}
     span = {a: (dated[a], dated[a]) if a in dated else None for a in originals}  # each group's dates
     for _, first, second in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
@@ -306,7 +316,8 @@ def _group_stories(
         joined = (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
         if joined is not None and (joined[1] - joined[0]).days > STORY_SPAN_DAYS:
             continue
-        if _cosine(centroid[a], centroid[b]) < SAME_STORY:
+        scale = length[a] * length[b]
+        if not scale or _dot(centroid[a], centroid[b]) < SAME_STORY * scale:
             continue  # the groups as a whole are about different things: no chaining through one pair
         if len(members[a]) < len(members[b]):
             a, b = b, a
@@ -317,6 +328,8 @@ def _group_stories(
         del span[b]
         for word, value in centroid.pop(b).items():
             centroid[a][word] = centroid[a].get(word, 0.0) + value
+        length[a] = _norm(centroid[a])
+        del length[b]
     numbers = {root: position for position, root in enumerate(dict.fromkeys(story[a] for a in originals))}
     found = {a: numbers[story[a]] for a in originals}
     for article in article_ids:  # a copy joins its original's story (or stands alone without it)
@@ -346,7 +359,7 @@ def _article_vectors(article_ids: list[str], sentences: pd.DataFrame) -> dict[st
             for w, count in words.items()
             if frequency[w] > 1
         }
-        norm = math.sqrt(sum(v * v for v in weights.values()))
+        norm = _norm(weights)
         vectors[article] = {w: v / norm for w, v in weights.items()} if norm else {}
     return vectors
 
@@ -384,7 +397,7 @@ def _similar_articles(
     def compare(article: str) -> None:
         candidates = {other for word in keys[article] for other in index.get(word, ())}
         for other in sorted(candidates - {article}):
-            similarity = _cosine(vectors[article], vectors[other])
+            similarity = _dot(vectors[article], vectors[other])  # unit vectors: the cosine
             if similarity >= SAME_STORY:
                 pairs.append((similarity, min(article, other), max(article, other)))
 
@@ -405,12 +418,15 @@ def _similar_articles(
     return pairs
 
 
-def _cosine(first: dict[str, float], second: dict[str, float]) -> float:
+def _dot(first: dict[str, float], second: dict[str, float]) -> float:
+    """The dot product of two sparse vectors (the cosine of two unit vectors)."""
     if len(first) > len(second):
         first, second = second, first
-    dot = sum(value * second.get(word, 0.0) for word, value in first.items())
-    norm = math.sqrt(sum(v * v for v in first.values())) * math.sqrt(sum(v * v for v in second.values()))
-    return dot / norm if norm else 0.0
+    return sum(value * second.get(word, 0.0) for word, value in first.items())
+
+
+def _norm(vector: dict[str, float]) -> float:
+    return math.sqrt(sum(value * value for value in vector.values()))
 
 
 def _story_table(
