@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from newsdesk.analysis.quotes import corpus_quotes
+from newsdesk.analysis.quotes import corpus_quotes, speaker_roles
 from newsdesk.core.text import one_line
 from newsdesk.extract.lexicons import (
     TermLexicon,
@@ -409,9 +409,7 @@ def voices(quotes: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFrame:
     """``quotes`` with each quote's speaker affiliation, the rule behind it and its number of words."""
     speaker = quotes["speaker_canonical"]  # None where unresolved (a parse's stray noun included)
     # Each distinct speaker, role and organisation is decided once (a value that is no text is absent).
-    role = quotes["speaker_role"]
-    if "speaker_office" in quotes:  # the office held that day speaks where the text gives no role
-        role = role.where(role.fillna("").astype(str).str.strip() != "").fillna(quotes["speaker_office"])
+    role = speaker_roles(quotes)  # the office held that day speaks where the text gives no role
     triples = [
         tuple(value if isinstance(value, str) else None for value in triple)
         for triple in zip(speaker, role, quotes["speaker_org"], strict=True)

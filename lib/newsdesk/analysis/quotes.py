@@ -204,6 +204,12 @@ def speaker_offices(
     return pd.Series(held, index=speakers.index, dtype=object)
 
 
+def speaker_roles(quotes: pd.DataFrame) -> pd.Series:
+    """Each quote's speaker role as the text gives it, else the office held on the article's date."""
+    role = quotes["speaker_role"].where(quotes["speaker_role"].fillna("").astype(str).str.strip() != "")
+    return role.fillna(quotes["speaker_office"]) if "speaker_office" in quotes else role
+
+
 def name_variants(counts: Counter[str]) -> dict[str, str]:
     """Each name that is a spelling variant of a more frequent one (see the module), mapped to it.
 

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdesk.ingest.problems import CorpusError, Problem
+
 #: How the user allows files outside the corpus folder (named in every refusal).
 ALLOW_HINT = "load_corpus(..., allow_outside=True) allows it"
 
@@ -96,8 +98,6 @@ def settings_file(path: Path, root: Path) -> Path | None:
     Raises CorpusError when it resolves outside the corpus folder (a symbolic link to ``/etc/passwd``
     named ``lexicons/speaker_aliases.csv``): settings files are read from the corpus folder only.
     """
-    from newsdesk.ingest.problems import CorpusError, Problem
-
     if not path.is_file():
         return None
     resolved = path.resolve()

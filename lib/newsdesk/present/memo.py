@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from newsdesk.analysis.quotes import speaker_roles
 from newsdesk.metadata.outlets import outlet_labels
-from newsdesk.present.quotes import UNRESOLVED, role_shown
+from newsdesk.present.quotes import UNRESOLVED
 
 KEY_QUOTE_KINDS = ("direct", "partial")
 #: Quotes shorter than this many characters are not memo material ("a 'decisive enabler'" aside).
@@ -38,7 +39,7 @@ def key_quotes(quotes: pd.DataFrame, *, n: int = 6) -> pd.DataFrame:
         speaker_quotes=pool["speaker"].map(pool["speaker"].value_counts()),
         length=pool["text"].str.len(),
         outlet=outlet_labels(pool),
-        role=role_shown(pool),
+        role=speaker_roles(pool),
         quote=pool["text"],
     )
     ranked = pool.sort_values(

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from newsdesk.analysis.quotes import quote_spread
+from newsdesk.analysis.quotes import quote_spread, speaker_roles
 from newsdesk.core.text import one_line
 from newsdesk.metadata.outlets import outlet_labels
 
@@ -21,18 +21,12 @@ def _speaker(quotes: pd.DataFrame) -> pd.Series:
     return quotes["speaker_canonical"].fillna(UNRESOLVED)
 
 
-def role_shown(quotes: pd.DataFrame) -> pd.Series:
-    """The speaker's role as the text gives it, else the office held on the article's date."""
-    role = quotes["speaker_role"].where(quotes["speaker_role"].fillna("").astype(str).str.strip() != "")
-    return role.fillna(quotes["speaker_office"]) if "speaker_office" in quotes else role
-
-
 def quote_table(quotes: pd.DataFrame) -> pd.DataFrame:
     """One row per quote: outlet, article, speaker, role, kind, cue, who relayed it, the quote and its
     quote_id. The role is the text's own, else the office the speaker held that day."""
     text = quotes["text"].map(one_line)
     table = quotes.assign(
-        outlet=outlet_labels(quotes), speaker=_speaker(quotes), text=text, speaker_role=role_shown(quotes)
+        outlet=outlet_labels(quotes), speaker=_speaker(quotes), text=text, speaker_role=speaker_roles(quotes)
     )
     columns = [
         "outlet", "article_id", "speaker", "speaker_role", "kind", "cue", "relayed_by", "text", "quote_id",
