@@ -107,18 +107,33 @@ def _analysed(corpus: Corpus, progress: bool | None) -> tuple[pd.DataFrame, pd.D
 
 def _compute(corpus: Corpus, progress: bool | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     bodies = corpus_bodies(corpus)
-    frames = step_frames(corpus, ["claim_keys", "quotes"], progress=progress, description="Claims")
     copies = corpus_copies(corpus).set_index("article_id")["copy_of"]
     articles = bodies[["article_id", "outlet", "published", "published_date"]].copy()
     articles["outlet"] = outlet_labels(articles)
     dates = _article_dates(corpus, articles)
-    sentences = _sentences(bodies, frames["claim_keys"], frames["quotes"], copies)
-    sentences["speaker"] = canonical_speakers(sentences["speaker"], read_aliases(corpus.root))
+    sentences = _story_sentences(corpus, progress).copy()
     story_of = _group_stories(articles["article_id"].tolist(), sentences, dates, copies)
     sentences["claim"] = _cluster_claims(sentences, story_of)
     stories = _story_table(articles, sentences, story_of, copies)
     claims = _claim_table(sentences, stories, articles)
     return stories, claims
+
+
+def _story_sentences(corpus: Corpus, progress: bool | None = None) -> pd.DataFrame:
+    """Every sentence of the corpus with its keys, features (``words``), position, voice and
+    canonical speaker; computed once per corpus, for the stories, the claims and the placements."""
+
+    def compute() -> pd.DataFrame:
+        bodies = corpus_bodies(corpus)
+        frames = step_frames(corpus, ["claim_keys", "quotes"], progress=progress, description="Claims")
+        copies = corpus_copies(corpus).set_index("article_id")["copy_of"]
+        sentences = _sentences(bodies, frames["claim_keys"], frames["quotes"], copies)
+        sentences["speaker"] = canonical_speakers(sentences["speaker"], read_aliases(corpus.root))
+        pairs = zip(sentences["lemmas"], sentences["names"], strict=True)
+        sentences["words"] = [_words(lemmas, names) for lemmas, names in pairs]
+        return sentences
+
+    return corpus.memo(("story-sentences",), compute)
 
 
 # --- sentences -------------------------------------------------------------------------------------
@@ -215,9 +230,8 @@ def _words(lemmas: object, names: object) -> list[str]:
 
 
 def _features(sentences: pd.DataFrame) -> list[frozenset[str]]:
-    """Each sentence's features as a set (:func:`_words`)."""
-    pairs = zip(sentences["lemmas"], sentences["names"], strict=True)
-    return [frozenset(_words(lemmas, names)) for lemmas, names in pairs]
+    """Each sentence's features (its ``words``, :func:`_words`) as a set."""
+    return [frozenset(words) for words in sentences["words"]]
 
 
 def _cluster_claims(sentences: pd.DataFrame, story_of: dict[str, int]) -> list[int | None]:
@@ -346,10 +360,9 @@ def _article_vectors(article_ids: list[str], sentences: pd.DataFrame) -> dict[st
     ("China", "Russia", "talks") do not make every article look alike.
     """
     counts: dict[str, Counter[str]] = {a: Counter() for a in article_ids}
-    rows = zip(sentences["article_id"], sentences["lemmas"], sentences["names"], strict=True)
-    for article, lemmas, names in rows:
+    for article, words in zip(sentences["article_id"], sentences["words"], strict=True):
         if article in counts:
-            counts[article].update(_words(lemmas, names))
+            counts[article].update(words)
     frequency = Counter(word for words in counts.values() for word in words)
     n = len(article_ids)
     vectors = {}
@@ -632,12 +645,10 @@ def match_positions(corpus: Corpus, matches: pd.DataFrame) -> pd.Series:
     ``start``) sits in its article: ``headline``, ``lede`` or ``body``."""
     if matches.empty:
         return pd.Series(dtype=object, index=matches.index)
-    bodies = corpus_bodies(corpus)
-    keys = step_frames(corpus, ["claim_keys"], progress=False)["claim_keys"]
+    sentences = _story_sentences(corpus, progress=False)  # the table the stories were built from
     layout = {
-        article: (frame["start"].to_numpy(np.int64), np.asarray(_positions(frame), dtype=object))
-        for article, frame in zip(bodies["article_id"], keys, strict=True)
-        if len(frame)
+        article: (group["start"].to_numpy(np.int64), group["position"].to_numpy(object))
+        for article, group in sentences.groupby("article_id", sort=False)
     }
     out = []
     for article, start in zip(matches["article_id"], matches["start"], strict=True):
