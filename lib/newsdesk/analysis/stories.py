@@ -22,8 +22,8 @@ the corpus, not with its square.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -111,32 +111,123 @@ def _compute(corpus: Corpus, progress: bool | None) -> tuple[pd.DataFrame, pd.Da
     articles = bodies[["article_id", "outlet", "published", "published_date"]].copy()
     articles["outlet"] = outlet_labels(articles)
     dates = _article_dates(corpus, articles)
-    sentences = _story_sentences(corpus, progress).copy()
-    story_of = _group_stories(articles["article_id"].tolist(), sentences, dates, copies)
-    sentences["claim"] = _cluster_claims(sentences, story_of)
-    stories = _story_table(articles, sentences, story_of, copies)
-    claims = _claim_table(sentences, stories, articles)
+    keys = _story_sentences(corpus, progress)
+    is_copy = np.asarray([isinstance(copies.get(a), str) for a in keys.article_ids], dtype=bool)
+    story_of = _group_stories(keys, is_copy, dates, copies)
+    claim_of = _cluster_claims(keys, is_copy, story_of)
+    stories = _story_table(corpus, articles, keys, story_of, claim_of, copies)
+    claims = _claim_table(corpus, keys, claim_of, stories, articles)
     return stories, claims
 
 
-def _story_sentences(corpus: Corpus, progress: bool | None = None) -> pd.DataFrame:
-    """Every sentence of the corpus with its keys, features (``words``), position, voice and
-    canonical speaker; computed once per corpus, for the stories, the claims and the placements."""
-
-    def compute() -> pd.DataFrame:
-        bodies = corpus_bodies(corpus)
-        frames = step_frames(corpus, ["claim_keys", "quotes"], progress=progress, description="Claims")
-        copies = corpus_copies(corpus).set_index("article_id")["copy_of"]
-        sentences = _sentences(bodies, frames["claim_keys"], frames["quotes"], copies)
-        sentences["speaker"] = canonical_speakers(sentences["speaker"], read_aliases(corpus.root))
-        pairs = zip(sentences["lemmas"], sentences["names"], strict=True)
-        sentences["words"] = [_words(lemmas, names) for lemmas, names in pairs]
-        return sentences
-
-    return corpus.memo(("story-sentences",), compute)
+#: Articles whose sentences are read at a time (the others stay in the cache or the store).
+READ_CHUNK = 256
 
 
-# --- sentences -------------------------------------------------------------------------------------
+@dataclass
+class SentenceKeys:
+    """Every sentence of the corpus as compact arrays (a few bytes per sentence and feature), so that
+    stories, claims and placements hold no Python object per sentence, whatever the corpus size.
+
+    Sentences run article by article in ``corpus_bodies`` order: article ``k``'s (``article_ids[k]``)
+    are ``first[k]:first[k + 1]``, in the order of its ``claim_keys`` rows. Sentence ``i``'s features
+    (:func:`_words`, as positions in ``vocabulary``) are ``features[offsets[i]:offsets[i + 1]]``.
+    ``position``, ``voice`` and ``speaker`` index :data:`POSITIONS`, :data:`VOICES` and ``speakers``
+    (canonical names; -1: no speaker).
+    """
+
+    article_ids: list[str]
+    first: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    position: np.ndarray
+    voice: np.ndarray
+    speaker: np.ndarray
+    speakers: list[str]
+    offsets: np.ndarray
+    features: np.ndarray
+    vocabulary: list[str]
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def article_of(self) -> np.ndarray:
+        """Each sentence's article (a position in ``article_ids``)."""
+        return np.repeat(np.arange(len(self.article_ids)), np.diff(self.first))
+
+    def of_article(self, k: int) -> slice:
+        """The sentences of article ``k``."""
+        return slice(int(self.first[k]), int(self.first[k + 1]))
+
+    def words(self, sentence: int) -> np.ndarray:
+        """Sentence ``sentence``'s feature ids (with repeats)."""
+        return self.features[self.offsets[sentence] : self.offsets[sentence + 1]]
+
+
+def _story_sentences(corpus: Corpus, progress: bool | None = None) -> SentenceKeys:
+    """Every sentence of the corpus with its features, position, voice and canonical speaker; read
+    :data:`READ_CHUNK` articles at a time and computed once per corpus, for the stories, the claims
+    and the placements."""
+    return corpus.memo(("story-sentences",), lambda: _read_sentence_keys(corpus, progress))
+
+
+def _read_sentence_keys(corpus: Corpus, progress: bool | None) -> SentenceKeys:
+    article_ids = corpus_bodies(corpus)["article_id"].tolist()
+    vocabulary: dict[str, int] = {}
+    speaker_ids: dict[str, int] = {}
+    sizes: list[int] = []
+    columns: dict[str, list[np.ndarray]] = defaultdict(list)
+    feature_sizes: list[np.ndarray] = []
+    for chunk_start in range(0, len(article_ids), READ_CHUNK):
+        chunk = range(chunk_start, min(chunk_start + READ_CHUNK, len(article_ids)))
+        frames = step_frames(corpus, ["claim_keys", "quotes"], progress=progress, description="Claims",
+                             articles=chunk)  # fmt: skip
+        for frame, found in zip(frames["claim_keys"], frames["quotes"], strict=True):
+            sizes.append(len(frame))
+            if not len(frame):
+                continue
+            voices, speakers = _voices(frame, found)
+            columns["start"].append(frame["start"].to_numpy(np.int64))
+            columns["end"].append(frame["end"].to_numpy(np.int64))
+            columns["position"].append(np.asarray([POSITIONS.index(p) for p in _positions(frame)], np.int8))
+            columns["voice"].append(np.asarray([VOICES.index(v) for v in voices], np.int8))
+            columns["speaker"].append(np.asarray(
+                [-1 if who is None else speaker_ids.setdefault(who, len(speaker_ids)) for who in speakers],
+                np.int32,
+            ))  # fmt: skip
+            pairs = zip(frame["lemmas"], frame["names"], strict=True)
+            words = [_words(lemmas, names) for lemmas, names in pairs]
+            feature_sizes.append(np.asarray([len(w) for w in words], np.int64))
+            columns["features"].append(np.asarray(
+                [vocabulary.setdefault(word, len(vocabulary)) for w in words for word in w], np.int32
+            ))  # fmt: skip
+    speaker = _joined(columns["speaker"], np.int32)
+    raw = np.asarray(list(speaker_ids), dtype=object)
+    spoken = pd.Series(np.repeat(raw, np.bincount(speaker[speaker >= 0], minlength=len(raw))), dtype=object)
+    canonical_of = dict(zip(spoken, canonical_speakers(spoken, read_aliases(corpus.root)), strict=True))
+    number: dict[str, int] = {}
+    renumber = [number.setdefault(canonical_of.get(who, who), len(number)) for who in raw]
+    renumber.append(-1)  # index -1 (no speaker) stays -1
+    return SentenceKeys(
+        article_ids=article_ids,
+        first=np.r_[0, np.cumsum(sizes, dtype=np.int64)],
+        start=_joined(columns["start"], np.int64),
+        end=_joined(columns["end"], np.int64),
+        position=_joined(columns["position"], np.int8),
+        voice=_joined(columns["voice"], np.int8),
+        speaker=np.asarray(renumber, np.int32)[speaker],
+        speakers=list(number),
+        offsets=np.r_[0, np.cumsum(_joined(feature_sizes, np.int64))],
+        features=_joined(columns["features"], np.int32),
+        vocabulary=list(vocabulary),
+    )
+
+
+def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+# --- sentences -----------------------------------------------------------------------------------
 
 
 def _article_dates(corpus: Corpus, articles: pd.DataFrame) -> dict[str, pd.Timestamp]:
@@ -145,38 +236,6 @@ def _article_dates(corpus: Corpus, articles: pd.DataFrame) -> dict[str, pd.Times
     column = "effective_date" if "effective_date" in table.columns else "published_date"
     known = dict(zip(table["article_id"], pd.to_datetime(table[column]), strict=True))
     return {a: known.get(a, pd.NaT) for a in articles["article_id"]}
-
-
-def _sentences(
-    bodies: pd.DataFrame, keys: list[pd.DataFrame], quotes: list[pd.DataFrame], copies: pd.Series
-) -> pd.DataFrame:
-    """Every sentence of every article, with its features, position, voice and speaker."""
-    rows = zip(bodies["article_id"], bodies["body"], keys, quotes, strict=True)
-    kept = [
-        (article, body if isinstance(body, str) else "", frame, found)
-        for article, body, frame, found in rows
-        if len(frame)
-    ]
-    if not kept:
-        columns = ["article_id", "is_copy", "sentence", "position", "voice", "speaker", "start", "end"]
-        return pd.DataFrame(columns=[*columns, "lemmas", "names", "numbers", "paragraph", "heading"])
-    sentence: list[str] = []
-    position: list[str] = []
-    voice: list[str] = []
-    speaker: list[object] = []
-    for _, body, frame, found in kept:
-        sentence += [one_line(body[s:e]) for s, e in zip(frame["start"], frame["end"], strict=True)]
-        position += _positions(frame)
-        voices, speakers = _voices(frame, found)
-        voice += voices
-        speaker += speakers
-    sizes = [len(frame) for _, _, frame, _ in kept]
-    article_ids = np.repeat(np.asarray([article for article, *_ in kept], dtype=object), sizes)
-    is_copy = [isinstance(copies.get(article), str) for article in article_ids]
-    return pd.concat([frame for _, _, frame, _ in kept], ignore_index=True).assign(
-        article_id=article_ids, is_copy=is_copy, sentence=sentence, position=position, voice=voice,
-        speaker=speaker,
-    )  # fmt: skip
 
 
 def _positions(frame: pd.DataFrame) -> list[str]:
@@ -229,55 +288,65 @@ def _words(lemmas: object, names: object) -> list[str]:
     return words
 
 
-def _features(sentences: pd.DataFrame) -> list[frozenset[str]]:
-    """Each sentence's features (its ``words``, :func:`_words`) as a set."""
-    return [frozenset(words) for words in sentences["words"]]
+def _cluster_claims(keys: SentenceKeys, is_copy: np.ndarray, story_of: dict[str, int]) -> dict[int, int]:
+    """A claim number per sentence carried by another article of its story (sentence -> claim).
 
-
-def _cluster_claims(sentences: pd.DataFrame, story_of: dict[str, int]) -> list[int | None]:
-    """A claim number per sentence (None: carried by no other article of its story)."""
-    n = len(sentences)
+    Claims are numbered in the order of their first sentence; each story is clustered on its own, so
+    only one story's sentence sets are held at a time.
+    """
+    n = len(keys)
     if n == 0:
-        return []
-    features = _features(sentences)
-    articles = sentences["article_id"].tolist()
-    stories = [story_of.get(article) for article in articles]
-    copies = sentences["is_copy"].tolist()
-    usable = [len(f) >= MIN_FEATURES and not copy for f, copy in zip(features, copies, strict=True)]
-    frequency = Counter(word for f, use in zip(features, usable, strict=True) if use for word in f)
-    weight = {word: math.log(1 + n / count) for word, count in frequency.items()}
+        return {}
+    article = keys.article_of()
+    sentence_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(keys.offsets))
+    pairs = np.unique(sentence_of * len(keys.vocabulary) + keys.features)  # each (sentence, word) once
+    sentence, word = np.divmod(pairs, max(len(keys.vocabulary), 1))
+    n_distinct = np.bincount(sentence, minlength=n)
+    usable = (n_distinct >= MIN_FEATURES) & ~is_copy[article]
+    frequency = np.bincount(word[usable[sentence]], minlength=len(keys.vocabulary))
+    weight = np.log1p(n / np.maximum(frequency, 1)).tolist()
     by_story: dict[int | None, list[int]] = defaultdict(list)
-    for index, use in enumerate(usable):
-        if use:
-            by_story[stories[index]].append(index)
-    pairs: list[tuple[float, int, int]] = []
+    for index in np.flatnonzero(usable).tolist():
+        by_story[story_of.get(keys.article_ids[article[index]])].append(index)
+    found: list[list[int]] = []
     for members in by_story.values():
-        if len({articles[i] for i in members}) < 2:
-            continue
-        in_story = Counter(word for index in members for word in features[index])
-        postings: dict[str, list[int]] = defaultdict(list)
-        for index in members:
-            indexing = [word for word in features[index] if in_story[word] <= MAX_INDEX_SENTENCES]
-            shared = Counter(other for word in indexing for other in postings.get(word, ()))
-            for other, count in shared.items():
-                if count >= MIN_SHARED_FEATURES and articles[other] != articles[index]:
-                    similarity = _similarity(features[index], features[other], weight)
-                    if similarity >= SAME_CLAIM:
-                        pairs.append((similarity, other, index))
-            for word in indexing:
-                postings[word].append(index)
-    return _join(pairs, articles, n)
+        if len({article[i] for i in members}) >= 2:
+            found += _story_claims(keys, members, article, weight)
+    found.sort(key=min)
+    return {sentence: number for number, claim in enumerate(found) for sentence in claim}
 
 
-def _similarity(first: frozenset[str], second: frozenset[str], weight: dict[str, float]) -> float:
+def _story_claims(
+    keys: SentenceKeys, members: list[int], article: np.ndarray, weight: list[float]
+) -> list[list[int]]:
+    """The claims (sentence lists) of one story's usable sentences ``members``."""
+    features = {index: frozenset(keys.words(index).tolist()) for index in members}
+    in_story = Counter(word for index in members for word in features[index])
+    postings: dict[int, list[int]] = defaultdict(list)
+    pairs: list[tuple[float, int, int]] = []
+    for index in members:
+        indexing = [word for word in features[index] if in_story[word] <= MAX_INDEX_SENTENCES]
+        shared = Counter(other for word in indexing for other in postings.get(word, ()))
+        for other, count in shared.items():
+            if count >= MIN_SHARED_FEATURES and article[other] != article[index]:
+                similarity = _similarity(features[index], features[other], weight)
+                if similarity >= SAME_CLAIM:
+                    pairs.append((similarity, other, index))
+        for word in indexing:
+            postings[word].append(index)
+    return _join(pairs, {index: int(article[index]) for index in members})
+
+
+def _similarity(first: frozenset[int], second: frozenset[int], weight: list[float]) -> float:
     union = sum(weight[w] for w in first | second)
-    return sum(weight[w] for w in first & second) / union if union else 0.0
+    return float(sum(weight[w] for w in first & second) / union) if union else 0.0
 
 
-def _join(pairs: list[tuple[float, int, int]], articles: list[str], n: int) -> list[int | None]:
-    """Claims from the pairs, most similar first, never two sentences of one article in a claim."""
-    parent = list(range(n))
-    members: dict[int, set[str]] = {i: {articles[i]} for i in range(n)}
+def _join(pairs: list[tuple[float, int, int]], article: dict[int, int]) -> list[list[int]]:
+    """Claims (of two or more sentences) from the pairs, most similar first, never two sentences of
+    one article in a claim."""
+    parent = {index: index for index in article}
+    members: dict[int, set[int]] = {index: {article[index]} for index in article}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -293,35 +362,31 @@ def _join(pairs: list[tuple[float, int, int]], articles: list[str], n: int) -> l
             root_a, root_b = root_b, root_a
         parent[root_b] = root_a
         members[root_a] |= members.pop(root_b)
-    roots = [find(i) for i in range(n)]
-    sizes = Counter(roots)
-    numbers: dict[int, int] = {}
-    out: list[int | None] = []
-    for root in roots:
-        if sizes[root] < 2:
-            out.append(None)
-            continue
-        out.append(numbers.setdefault(root, len(numbers)))
-    return out
+    claims: dict[int, list[int]] = defaultdict(list)
+    for index in article:
+        claims[find(index)].append(index)
+    return [sorted(claim) for claim in claims.values() if len(claim) >= 2]
 
 
 # --- stories ---------------------------------------------------------------------------------------
 
+#: A sparse vector: sorted word ids and their weights.
+Vector = tuple[np.ndarray, np.ndarray]
+
 
 def _group_stories(
-    article_ids: list[str], sentences: pd.DataFrame, dates: dict[str, pd.Timestamp], copies: pd.Series
+    keys: SentenceKeys, is_copy: np.ndarray, dates: dict[str, pd.Timestamp], copies: pd.Series
 ) -> dict[str, int]:
     """A story number per article (:data:`SAME_STORY`, :data:`STORY_DAYS`, :data:`STORY_SPAN_DAYS`)."""
-    originals = [a for a in article_ids if not isinstance(copies.get(a), str)]
-    vectors = _article_vectors(originals, sentences)
-    day = {a: dates.get(a) for a in originals}
-    pairs = _similar_articles(originals, vectors, day)
-    story = {a: a for a in originals}
-    members = {a: [a] for a in originals}
-    centroid = {a: dict(vectors[a]) for a in originals}
-    length = {a: 1.0 for a in originals}  # each centroid's norm (an article's vector has norm 1)
-    dated = {a: day[a] for a in originals if day[a] is not None and not pd.isna(day[a])}
-    span = {a: (dated[a], dated[a]) if a in dated else None for a in originals}  # each group's dates
+    originals = [k for k in range(len(keys.article_ids)) if not is_copy[k]]
+    vectors = _article_vectors(keys, originals)
+    day = {k: dates.get(keys.article_ids[k]) for k in originals}
+    pairs = _similar_articles(keys, originals, vectors, day)
+    story = {k: k for k in originals}
+    members = {k: [k] for k in originals}
+    centroid: dict[int, Vector] = {}  # groups of two or more articles: the sum of their vectors
+    dated = {k: day[k] for k in originals if day[k] is not None and not pd.isna(day[k])}
+    span = {k: (dated[k], dated[k]) if k in dated else None for k in originals}  # each group's dates
     for _, first, second in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
         a, b = story[first], story[second]
         if a == b:
@@ -330,8 +395,9 @@ def _group_stories(
         joined = (min(e[0] for e in ends), max(e[1] for e in ends)) if ends else None
         if joined is not None and (joined[1] - joined[0]).days > STORY_SPAN_DAYS:
             continue
-        scale = length[a] * length[b]
-        if not scale or _dot(centroid[a], centroid[b]) < SAME_STORY * scale:
+        sum_a, sum_b = centroid.get(a, vectors[a]), centroid.get(b, vectors[b])
+        scale = _norm(sum_a) * _norm(sum_b)
+        if not scale or _dot(sum_a, sum_b) < SAME_STORY * scale:
             continue  # the groups as a whole are about different things: no chaining through one pair
         if len(members[a]) < len(members[b]):
             a, b = b, a
@@ -340,127 +406,153 @@ def _group_stories(
         members[a] += members.pop(b)
         span[a] = joined
         del span[b]
-        for word, value in centroid.pop(b).items():
-            centroid[a][word] = centroid[a].get(word, 0.0) + value
-        length[a] = _norm(centroid[a])
-        del length[b]
-    numbers = {root: position for position, root in enumerate(dict.fromkeys(story[a] for a in originals))}
-    found = {a: numbers[story[a]] for a in originals}
-    for article in article_ids:  # a copy joins its original's story (or stands alone without it)
+        centroid[a] = _add(sum_a, sum_b)
+        centroid.pop(b, None)
+    numbers = {root: position for position, root in enumerate(dict.fromkeys(story[k] for k in originals))}
+    found = {keys.article_ids[k]: numbers[story[k]] for k in originals}
+    for article in keys.article_ids:  # a copy joins its original's story (or stands alone without it)
         if article not in found:
             original = copies.get(article)
             found[article] = found.get(original, len(numbers) + len(found))
     return found
 
 
-def _article_vectors(article_ids: list[str], sentences: pd.DataFrame) -> dict[str, dict[str, float]]:
+def _article_vectors(keys: SentenceKeys, originals: list[int]) -> dict[int, Vector]:
     """Each article's unit vector of word weights: (1 + log count) x log(N / document frequency).
 
     A word in every article weighs nothing, so in a corpus about one topic the topic's own words
     ("China", "Russia", "talks") do not make every article look alike.
     """
-    counts: dict[str, Counter[str]] = {a: Counter() for a in article_ids}
-    for article, words in zip(sentences["article_id"], sentences["words"], strict=True):
-        if article in counts:
-            counts[article].update(words)
-    frequency = Counter(word for words in counts.values() for word in words)
-    n = len(article_ids)
+
+    def counted(k: int) -> tuple[np.ndarray, np.ndarray]:
+        sentences = keys.of_article(k)
+        words = keys.features[keys.offsets[sentences.start] : keys.offsets[sentences.stop]]
+        return np.unique(words, return_counts=True)
+
+    frequency = np.zeros(len(keys.vocabulary), np.int64)
+    for k in originals:
+        frequency[counted(k)[0]] += 1
+    n = len(originals)
     vectors = {}
-    for article, words in counts.items():
-        weights = {
-            w: (1 + math.log(count)) * math.log(n / frequency[w])
-            for w, count in words.items()
-            if frequency[w] > 1
-        }
-        norm = _norm(weights)
-        vectors[article] = {w: v / norm for w, v in weights.items()} if norm else {}
+    for k in originals:
+        ids, counts = counted(k)
+        shared = frequency[ids] > 1
+        ids = ids[shared]
+        weights = (1 + np.log(counts[shared])) * np.log(n / frequency[ids])
+        norm = float(np.sqrt(weights @ weights))
+        vectors[k] = (ids, weights / norm) if norm else (ids[:0], weights[:0])
     return vectors
 
 
 def _similar_articles(
-    article_ids: list[str], vectors: dict[str, dict[str, float]], day: dict[str, pd.Timestamp | None]
-) -> list[tuple[float, str, str]]:
+    keys: SentenceKeys, originals: list[int], vectors: dict[int, Vector], day: dict[int, pd.Timestamp | None]
+) -> list[tuple[float, int, int]]:
     """Pairs of articles at most STORY_DAYS apart (undated: any) with cosine >= SAME_STORY.
 
     Candidates share one of an article's CANDIDATE_WORDS heaviest words that at most
     MAX_INDEX_ARTICLES articles have, found through an inverted index of the articles in a sliding
     date window: the work per article is bounded whatever the size of the corpus.
     """
-    frequency = Counter(word for a in article_ids for word in vectors[a])
+    frequency = np.zeros(len(keys.vocabulary), np.int64)
+    for k in originals:
+        frequency[vectors[k][0]] += 1
+    spelling = np.argsort(np.argsort(np.asarray(keys.vocabulary, dtype=object)))  # ties: by the word
 
-    def heaviest(article: str) -> list[str]:
-        weights = vectors[article]
-        usable = [w for w in weights if frequency[w] <= MAX_INDEX_ARTICLES]
-        return sorted(usable, key=lambda w: (-weights[w], w))[:CANDIDATE_WORDS]
+    def heaviest(k: int) -> list[int]:
+        ids, weights = vectors[k]
+        usable = frequency[ids] <= MAX_INDEX_ARTICLES
+        ids, weights = ids[usable], weights[usable]
+        return ids[np.lexsort((spelling[ids], -weights))][:CANDIDATE_WORDS].tolist()
 
-    keys = {a: heaviest(a) for a in article_ids}
-    dated = sorted((d, a) for a in article_ids if (d := day[a]) is not None and not pd.isna(d))
-    undated = [a for a in article_ids if day[a] is None or pd.isna(day[a])]
-    pairs: list[tuple[float, str, str]] = []
-    index: dict[str, set[str]] = defaultdict(set)  # indexing word -> articles of the current window
+    index_words = {k: heaviest(k) for k in originals}
+    dated = sorted((d, k) for k in originals if (d := day[k]) is not None and not pd.isna(d))
+    undated = [k for k in originals if day[k] is None or pd.isna(day[k])]
+    pairs: list[tuple[float, int, int]] = []
+    index: dict[int, set[int]] = defaultdict(set)  # indexing word -> articles of the current window
 
-    def add(article: str) -> None:
-        for word in keys[article]:
-            index[word].add(article)
+    def add(k: int) -> None:
+        for word in index_words[k]:
+            index[word].add(k)
 
-    def remove(article: str) -> None:
-        for word in keys[article]:
-            index[word].discard(article)
+    def remove(k: int) -> None:
+        for word in index_words[k]:
+            index[word].discard(k)
 
-    def compare(article: str) -> None:
-        candidates = {other for word in keys[article] for other in index.get(word, ())}
-        for other in sorted(candidates - {article}):
-            similarity = _dot(vectors[article], vectors[other])  # unit vectors: the cosine
+    def compare(k: int) -> None:
+        candidates = {other for word in index_words[k] for other in index.get(word, ())}
+        for other in sorted(candidates - {k}):
+            similarity = _dot(vectors[k], vectors[other])  # unit vectors: the cosine
             if similarity >= SAME_STORY:
-                pairs.append((similarity, min(article, other), max(article, other)))
+                pairs.append((similarity, min(k, other), max(k, other)))
 
     window_start = 0
-    for when, article in dated:  # each dated article against the earlier ones of its window
+    for when, k in dated:  # each dated article against the earlier ones of its window
         while (when - dated[window_start][0]).days > STORY_DAYS:
             remove(dated[window_start][1])
             window_start += 1
-        compare(article)
-        add(article)
-    for _, article in dated[window_start:]:
-        remove(article)
-    for article in article_ids:  # undated articles against every article
-        add(article)
-    for article in undated:
-        compare(article)
-        remove(article)  # each undated pair once
+        compare(k)
+        add(k)
+    for _, k in dated[window_start:]:
+        remove(k)
+    for k in originals:  # undated articles against every article
+        add(k)
+    for k in undated:
+        compare(k)
+        remove(k)  # each undated pair once
     return pairs
 
 
-def _dot(first: dict[str, float], second: dict[str, float]) -> float:
+def _dot(first: Vector, second: Vector) -> float:
     """The dot product of two sparse vectors (the cosine of two unit vectors)."""
-    if len(first) > len(second):
-        first, second = second, first
-    return sum(value * second.get(word, 0.0) for word, value in first.items())
+    _, at_first, at_second = np.intersect1d(first[0], second[0], assume_unique=True, return_indices=True)
+    return float(first[1][at_first] @ second[1][at_second])
 
 
-def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(value * value for value in vector.values()))
+def _add(first: Vector, second: Vector) -> Vector:
+    """The sum of two sparse vectors."""
+    ids = np.union1d(first[0], second[0])
+    values = np.zeros(len(ids))
+    values[np.searchsorted(ids, first[0])] += first[1]
+    values[np.searchsorted(ids, second[0])] += second[1]
+    return ids, values
+
+
+def _norm(vector: Vector) -> float:
+    return float(np.sqrt(vector[1] @ vector[1]))
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+
+def _sentence_text(body: object, start: int, end: int) -> str:
+    return one_line(body[start:end]) if isinstance(body, str) else ""
 
 
 def _story_table(
-    articles: pd.DataFrame, sentences: pd.DataFrame, story_of: dict[str, int], copies: pd.Series
-) -> pd.DataFrame:
+    corpus: Corpus, articles: pd.DataFrame, keys: SentenceKeys, story_of: dict[str, int],
+    claim_of: dict[int, int], copies: pd.Series,
+) -> pd.DataFrame:  # fmt: skip
     """One row per article with its story id, copy status, story label and first publication."""
     table = articles.assign(
         story=articles["article_id"].map(story_of),
         copy_of=articles["article_id"].map(copies).where(lambda s: s.map(lambda v: isinstance(v, str))),
     )
     table["is_copy"] = table["copy_of"].notna()
-    links = sentences.dropna(subset=["claim"]).groupby("article_id")["claim"].nunique()
-    table["n_claims"] = table["article_id"].map(links).fillna(0).astype(int)
-    headlines = (
-        sentences[sentences["position"] == "headline"].groupby("article_id")["sentence"].first()
-        if len(sentences) else pd.Series(dtype=object)
-    )  # fmt: skip
-    firsts = (
-        sentences.groupby("article_id")["sentence"].first() if len(sentences) else pd.Series(dtype=object)
-    )
-    table["headline"] = table["article_id"].map(headlines).fillna(table["article_id"].map(firsts))
+    article = keys.article_of()
+    claims_of_article: dict[str, set[int]] = defaultdict(set)
+    for sentence, claim in claim_of.items():
+        claims_of_article[keys.article_ids[article[sentence]]].add(claim)
+    table["n_claims"] = [len(claims_of_article.get(a, ())) for a in table["article_id"]]
+    bodies = dict(zip(corpus_bodies(corpus)["article_id"], corpus_bodies(corpus)["body"], strict=True))
+    headline = {}
+    for k, article_id in enumerate(keys.article_ids):  # its headline, else its first sentence
+        sentences = keys.of_article(k)
+        if sentences.start < sentences.stop:
+            at_top = np.flatnonzero(keys.position[sentences] == POSITIONS.index("headline"))
+            chosen = sentences.start + (int(at_top[0]) if len(at_top) else 0)
+            body = bodies.get(article_id)
+            headline[article_id] = _sentence_text(body, keys.start[chosen], keys.end[chosen])
+    table["headline"] = table["article_id"].map(headline)
     published = pd.to_datetime(table["published_date"])
     table["first_published"] = published.groupby(table["story"]).transform("min")
     central = table.sort_values(["story", "is_copy", "n_claims", "published_date", "article_id"],
@@ -477,11 +569,15 @@ def _story_table(
     return table[STORY_COLUMNS].reset_index(drop=True)
 
 
-def _claim_table(sentences: pd.DataFrame, stories: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """The member sentences of every claim, with claim-level columns."""
-    members = sentences.dropna(subset=["claim"]).copy()
-    if members.empty:
+def _claim_table(
+    corpus: Corpus, keys: SentenceKeys, claim_of: dict[int, int], stories: pd.DataFrame,
+    articles: pd.DataFrame,
+) -> pd.DataFrame:  # fmt: skip
+    """The member sentences of every claim, with claim-level columns (their names and numbers read
+    again from the ``claim_keys`` of the articles that carry a claim, a chunk at a time)."""
+    if not claim_of:
         return _empty_claims()
+    members = _member_rows(corpus, keys, claim_of)
     info = articles.set_index("article_id")
     members["outlet"] = members["article_id"].map(info["outlet"])
     members["published"] = members["article_id"].map(pd.to_datetime(info["published_date"]))
@@ -500,6 +596,37 @@ def _claim_table(sentences: pd.DataFrame, stories: pd.DataFrame, articles: pd.Da
     return members[CLAIM_COLUMNS].reset_index(drop=True)
 
 
+def _member_rows(corpus: Corpus, keys: SentenceKeys, claim_of: dict[int, int]) -> pd.DataFrame:
+    """One row per sentence of a claim: its claim, article, offsets, place, voice, speaker, text,
+    names, numbers and set of lemmas."""
+    article = keys.article_of()
+    bodies = corpus_bodies(corpus)["body"].tolist()
+    sentences = sorted(claim_of)
+    by_article: dict[int, list[int]] = defaultdict(list)
+    for sentence in sentences:
+        by_article[int(article[sentence])].append(sentence)
+    carrying = sorted(by_article)
+    rows: list[tuple[object, ...]] = []
+    for chunk_start in range(0, len(carrying), READ_CHUNK):
+        chunk = carrying[chunk_start : chunk_start + READ_CHUNK]
+        frames = step_frames(corpus, ["claim_keys"], progress=False, articles=chunk)["claim_keys"]
+        for k, frame in zip(chunk, frames, strict=True):
+            names, numbers, lemmas = (frame[c].tolist() for c in ("names", "numbers", "lemmas"))
+            for sentence in by_article[k]:
+                row = sentence - int(keys.first[k])
+                start, end = int(keys.start[sentence]), int(keys.end[sentence])
+                speaker = int(keys.speaker[sentence])
+                rows.append((
+                    claim_of[sentence], keys.article_ids[k], start, end, POSITIONS[keys.position[sentence]],
+                    VOICES[keys.voice[sentence]], keys.speakers[speaker] if speaker >= 0 else None,
+                    _sentence_text(bodies[k], start, end), names[row], numbers[row],
+                    frozenset(str(lemmas[row]).split()),
+                ))  # fmt: skip
+    columns = ["claim", "article_id", "start", "end", "position", "voice", "speaker", "sentence", "names",
+               "numbers", "lemmas"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
 def _empty_claims() -> pd.DataFrame:
     """A claims table with no rows and typed columns (boolean masks on it stay masks)."""
     types = {"start": "int64", "end": "int64", "n_articles": "int64", "is_first": bool,
@@ -511,7 +638,7 @@ def _representatives(members: pd.DataFrame) -> dict[object, str]:
     """Each claim's most central sentence: the one sharing most lemmas with the other members."""
     out: dict[object, str] = {}
     for claim, group in members.groupby("claim"):
-        words = [set(str(x).split()) for x in group["lemmas"]]
+        words = group["lemmas"].tolist()
         scores = [sum(len(w & other) for other in words) for w in words]
         out[claim] = group["sentence"].iloc[int(np.argmax(scores))]
     return out
@@ -645,16 +772,16 @@ def match_positions(corpus: Corpus, matches: pd.DataFrame) -> pd.Series:
     ``start``) sits in its article: ``headline``, ``lede`` or ``body``."""
     if matches.empty:
         return pd.Series(dtype=object, index=matches.index)
-    sentences = _story_sentences(corpus, progress=False)  # the table the stories were built from
+    keys = _story_sentences(corpus, progress=False)  # the sentences the stories were built from
     layout = {
-        article: (group["start"].to_numpy(np.int64), group["position"].to_numpy(object))
-        for article, group in sentences.groupby("article_id", sort=False)
+        article: (keys.start[keys.of_article(k)], keys.position[keys.of_article(k)])
+        for k, article in enumerate(keys.article_ids)
     }
     out = []
     for article, start in zip(matches["article_id"], matches["start"], strict=True):
-        starts, positions = layout.get(article, (np.zeros(0, np.int64), np.zeros(0, dtype=object)))
+        starts, positions = layout.get(article, (np.zeros(0, np.int64), np.zeros(0, np.int8)))
         at = int(np.searchsorted(starts, int(start), side="right")) - 1
-        out.append(positions[at] if at >= 0 else "body")
+        out.append(POSITIONS[positions[at]] if at >= 0 else "body")
     return pd.Series(out, index=matches.index, dtype=object)
 
 

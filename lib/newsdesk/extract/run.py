@@ -26,8 +26,10 @@ def step_frames(
     lexicon: TermLexicon | None = None,
     progress: bool | None = None,
     description: str = "Annotating",
+    articles: Sequence[int] | None = None,
 ) -> dict[str, list[pd.DataFrame]]:
-    """Each named step's frame for every article, in ``corpus_bodies(corpus)`` order.
+    """Each named step's frame for every article, in ``corpus_bodies(corpus)`` order (or for the
+    articles at the positions ``articles`` of that order, in their order).
 
     A frame comes from ``corpus.cache`` (the disk cache, or the store a corpus was opened from) under
     the step's namespace and key; the articles missing any are parsed once (through the Doc cache)
@@ -45,6 +47,8 @@ def step_frames(
     if any(step.needs_lexicon for step in steps) and lexicon is None:
         raise ValueError(f"steps {', '.join(s.name for s in steps if s.needs_lexicon)} need a lexicon")
     day = list(dates) if dates is not None else [None] * len(texts)
+    if articles is not None:
+        texts, day = [texts[i] for i in articles], [day[i] for i in articles]
     shas = [content_hash(text) for text in texts]
     fingerprint = lexicon.fingerprint if lexicon is not None else None
     cache = corpus.cache

@@ -67,35 +67,49 @@ def library_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**changes) if changes else frame
 
 
-def split_by_unit(
-    rows: pd.DataFrame, columns: list[str], *, text_none: bool = True
-) -> dict[str, pd.DataFrame]:
-    """One frame per unit (``rows`` sorted by unit), built in one pass.
+class UnitFrames:
+    """One frame per unit of a table of rows sorted by unit, each built when it is read.
 
-    Each frame is a slice of one frame of all rows (no copy). With ``text_none`` (for stripped lines,
-    which are not a registered step) a text column without any value in a unit's rows becomes a column
-    of None there, as :func:`library_dtypes` gives it; step frames keep their schema's dtypes.
+    A frame is a slice of one frame of all rows (no copy), made on each ``get`` and not kept, so a
+    store of many articles holds one table per step, not one DataFrame object per article. With
+    ``text_none`` (for stripped lines, which are not a registered step) a text column without any
+    value in a unit's rows becomes a column of None there, as :func:`library_dtypes` gives it; step
+    frames keep their schema's dtypes.
     """
-    units = rows["unit"].to_numpy(dtype=object)
-    if not len(units):
-        return {}
-    starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]])
-    ends = np.r_[starts[1:], len(units)]
-    base = rows[columns].reset_index(drop=True)
-    has_value = {
-        column: np.add.reduceat(rows[column].notna().to_numpy(dtype=np.int64), starts) > 0
-        for column in columns
-        if text_none and pd.api.types.is_string_dtype(rows[column].dtype)
-    }
-    frames = {}
-    for number, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True)):
-        frame = base.iloc[start:end]
+
+    def __init__(self, rows: pd.DataFrame, columns: list[str], *, text_none: bool = True):
+        units = rows["unit"].to_numpy(dtype=object)
+        starts = np.flatnonzero(np.r_[True, units[1:] != units[:-1]]) if len(units) else np.zeros(0, int)
+        ends = np.r_[starts[1:], len(units)].astype(int)
+        self._base = rows[columns].reset_index(drop=True)
+        self._spans = {
+            units[start]: (number, start, end)
+            for number, (start, end) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True))
+        }
+        self._has_value = {
+            column: np.add.reduceat(rows[column].notna().to_numpy(dtype=np.int64), starts) > 0
+            for column in columns
+            if len(units) and text_none and pd.api.types.is_string_dtype(rows[column].dtype)
+        }
+
+    def __contains__(self, unit: object) -> bool:
+        return unit in self._spans
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def get(self, unit: object) -> pd.DataFrame | None:
+        """The unit's rows (index from 0), or None when the table has none."""
+        span = self._spans.get(unit)
+        if span is None:
+            return None
+        number, start, end = span
+        frame = self._base.iloc[start:end]
         frame.index = pd.RangeIndex(end - start)
-        empty = [column for column, found in has_value.items() if not found[number]]
+        empty = [column for column, found in self._has_value.items() if not found[number]]
         if empty:
             frame = frame.assign(**{column: np.full(end - start, None, dtype=object) for column in empty})
-        frames[units[start]] = frame
-    return frames
+        return frame
 
 
 def read_part(
@@ -218,7 +232,7 @@ class StoreCache(DiskCache):
         self._doc_units: dict[str, str] | None = None
         self._keyed: pd.DataFrame | None = None
         self._doc_batch: dict[str, bytes] = {}
-        self._frames: dict[str, dict[str, pd.DataFrame]] = {}
+        self._frames: dict[str, tuple[dict[str, str], UnitFrames, pd.DataFrame]] = {}
         self._pubdates: dict[str, bytes] | None = None
         self.misses: dict[str, int] = {}
 
@@ -245,7 +259,7 @@ class StoreCache(DiskCache):
         )
         return self._to_units(keys, articles["unit"], keys_of(step.name)[0])
 
-    def _load(self, namespace: str) -> dict[str, pd.DataFrame]:
+    def _load(self, namespace: str) -> tuple[dict[str, str], UnitFrames, pd.DataFrame]:
         if namespace not in self._frames:
             if namespace == self.strip_namespace:  # the article-level decision, before the site pass
                 columns = [n for n, _ in STRIP_FIELDS]
@@ -254,7 +268,7 @@ class StoreCache(DiskCache):
                 repeated = rows["reason"] == REPEATED_REASON
                 rows = rows.assign(kept=rows["kept"] | repeated, reason=rows["own_reason"])
                 rows = rows.sort_values(["unit", "line_no"], kind="stable")
-                groups = split_by_unit(rows.reset_index(drop=True), columns)
+                groups = UnitFrames(rows.reset_index(drop=True), columns)
                 empty = library_dtypes(rows.iloc[:0][columns].reset_index(drop=True))
             else:
                 step = self.served[namespace]
@@ -262,12 +276,21 @@ class StoreCache(DiskCache):
                 units = self._step_units(step)
                 rows = self.reader.read(step.name, [unit_column, "row", *step.columns])
                 rows = rows.rename(columns={unit_column: "unit"}).sort_values(["unit", "row"], kind="stable")
-                groups = split_by_unit(rows.reset_index(drop=True), step.columns, text_none=False)
+                groups = UnitFrames(rows.reset_index(drop=True), step.columns, text_none=False)
                 empty = step.empty()
-            self._frames[namespace] = {
-                key: groups.get(u, empty) for key, u in units.items() if key is not None and not pd.isna(key)
-            }
+            keyed = {key: u for key, u in units.items() if key is not None and not pd.isna(key)}
+            self._frames[namespace] = (keyed, groups, empty)
         return self._frames[namespace]
+
+    def _stored_frame(self, namespace: str, key: str) -> pd.DataFrame | None:
+        """The stored rows of the article with this cache key (an empty frame when it has none), or
+        None when the store does not hold the article under this namespace."""
+        keyed, groups, empty = self._load(namespace)
+        unit = keyed.get(key)
+        if unit is None:
+            return None
+        found = groups.get(unit)
+        return empty if found is None else found
 
     def _miss(self, namespace: str) -> None:
         kind = namespace.split("/", 1)[0]
@@ -311,7 +334,7 @@ class StoreCache(DiskCache):
 
     def read_frame(self, namespace: str, key: str) -> pd.DataFrame | None:
         if namespace in self.served or namespace == self.strip_namespace:
-            frame = self._load(namespace).get(key)
+            frame = self._stored_frame(namespace, key)
             if frame is not None:
                 return frame
             self._miss(namespace)
