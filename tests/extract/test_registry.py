@@ -84,6 +84,16 @@ def test_step_frames_are_the_same_fresh_and_from_the_cache(seed_corpus_dir: Path
             pd.testing.assert_frame_equal(one, two)
 
 
+
+def test_step_frames_of_chosen_articles_come_in_their_order(seed_corpus_dir: Path, tmp_path: Path) -> None:
+    corpus = newsdesk.load_corpus(seed_corpus_dir, cache_dir=tmp_path / "cache")
+    every = step_frames(corpus, ["claim_keys"], progress=False)["claim_keys"]
+    chosen = step_frames(corpus, ["claim_keys"], progress=False, articles=[3, 0])["claim_keys"]
+    assert len(chosen) == 2
+    pd.testing.assert_frame_equal(chosen[0], every[3])
+    pd.testing.assert_frame_equal(chosen[1], every[0])
+    assert not every[3].equals(every[0])
+
 def test_a_toy_step_runs_in_memory_with_one_registration(
     toy_step: Step, seed_corpus_dir: Path, tmp_path: Path
 ) -> None:

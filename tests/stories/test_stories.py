@@ -69,6 +69,19 @@ def test_a_claim_takes_at_most_one_sentence_per_article_and_two_articles(found) 
     assert set(claims["position"]) <= set(st.POSITIONS) and set(claims["voice"]) <= set(st.VOICES)
 
 
+
+def test_reading_the_sentences_a_few_articles_at_a_time_changes_nothing(
+    found, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "gold"
+    shutil.copytree(GOLD, folder)
+    monkeypatch.setattr(st, "READ_CHUNK", 2)
+    corpus = newsdesk.open_corpus(folder, cache_dir=tmp_path / "cache")
+    stories, claims = st.corpus_stories(corpus), st.corpus_claims(corpus)
+    pd.testing.assert_frame_equal(stories, found[0])
+    pd.testing.assert_frame_equal(claims, found[1])
+    assert len(claims) > 20
+
 def test_the_story_map_marks_omissions_only_for_outlets_that_covered_the_story(found) -> None:
     stories, claims = found
     story_id = story_report.largest_story(stories)
