@@ -14,9 +14,11 @@ BRIEFING_ARGS ?=
 export NEWSDESK_CACHE_DIR ?= $(CURDIR)/.cache/newsdesk
 # Debian's Chromium, driven by Playwright in tests/test_browser.py (never a browser download).
 export NEWSDESK_CHROMIUM ?= /usr/bin/chromium
+# Debian's LibreOffice (Writer, no GUI): tests/briefing/test_memo_docx.py converts the memo to PDF with it.
+export NEWSDESK_SOFFICE ?= /usr/bin/soffice
 
 .DEFAULT_GOAL := help
-.PHONY: help install browser briefing test lint eval eval-check lab notebooks sync bench clean reproduce
+.PHONY: help install browser office briefing test lint eval eval-check lab notebooks sync bench clean reproduce
 
 ## help       list the targets
 help:
@@ -37,12 +39,18 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; \
 	fi
 
+## office     install Debian's LibreOffice Writer for the memo test (apt-get, as root; skipped when present)
+office:
+	@if [ -x $(NEWSDESK_SOFFICE) ]; then echo "libreoffice: $(NEWSDESK_SOFFICE) present"; else \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui; \
+	fi
+
 ## briefing   install, then run every notebook on DATA (default data/) or STORE into OUT (default reports/briefing)
 briefing: install
 	$(BIN)/newsdesk briefing $(if $(STORE),--store $(STORE),--data $(DATA)) --out $(OUT) $(BRIEFING_ARGS)
 
 ## test       ruff, unit tests, nbval over notebooks/ and the evaluation gate (what CI runs)
-test: install lint browser
+test: install lint browser office
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider
 	$(BIN)/python tests/eval_gate.py --check

@@ -183,7 +183,7 @@ def test_a_rerun_replaces_its_own_output_and_keeps_the_users_files(
     out = tmp_path / "briefing"
     run_briefing(seed_corpus_dir, out, notebooks_dir=notebooks, log=lambda _: None)
     marker = json.loads((out / MARKER_NAME).read_text())
-    assert marker["files"] == ["00_chart.ipynb", "charts/a.csv", "index.html", "report.html"]
+    assert marker["files"] == ["00_chart.ipynb", "charts/a.csv", "index.html", "memo.docx", "report.html"]
     assert marker["running_since"] is None
     (out / "my notes.md").write_text("mine")
 
@@ -195,6 +195,7 @@ def test_a_rerun_replaces_its_own_output_and_keeps_the_users_files(
     assert [p.relative_to(out).as_posix() for p in written] == [
         "00_chart.ipynb",
         "charts/b.csv",
+        "memo.docx",
         "report.html",
         "index.html",
     ]

@@ -9,3 +9,7 @@ DEFAULT_CELL_TIMEOUT = 3600
 
 class BriefingError(RuntimeError):
     """The briefing could not run, or a notebook failed (the message names the notebook and the cell)."""
+
+
+#: The briefing's Word memo (newsdesk.briefing.word_memo), in the briefing folder.
+MEMO_NAME = "memo.docx"

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
+from pathlib import Path
 
 from newsdesk.briefing.base import DEFAULT_CELL_TIMEOUT
 
@@ -33,15 +34,9 @@ def _seconds(value: str) -> float:
     return seconds
 
 
-def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
-    """``newsdesk briefing``: run every notebook on a corpus and write a briefing folder."""
-    briefing = commands.add_parser(
-        "briefing",
-        help="run every notebook on a corpus and write a briefing folder",
-        description="Run every numbered notebook on a corpus with papermill; write the executed notebooks, "
-        "one offline HTML report, every chart as PNG, SVG and CSV, and an index.html.",
-    )
-    corpus = briefing.add_mutually_exclusive_group(required=True)
+def _add_corpus_options(parser: argparse.ArgumentParser) -> None:
+    """``--data DIR`` or ``--store DIR`` (one of them)."""
+    corpus = parser.add_mutually_exclusive_group(required=True)
     corpus.add_argument(
         "--data", default=None, metavar="DIR", help="corpus folder (articles.csv + text files, or just *.txt)"
     )
@@ -51,16 +46,14 @@ def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="a store written by `newsdesk annotate`, read instead of a corpus folder",
     )
-    briefing.add_argument(
-        "--out",
-        required=True,
-        help="output folder of the briefing: new, empty, or one an earlier briefing wrote (its files are "
-        "replaced; no other file is deleted)",
-    )
-    briefing.add_argument("--title", default=None, help="title of the report (default: newsdesk briefing)")
-    briefing.add_argument("--since", type=_iso_date, default=None, help="first publication date (YYYY-MM-DD)")
-    briefing.add_argument("--until", type=_iso_date, default=None, help="last publication date (YYYY-MM-DD)")
-    briefing.add_argument(
+
+
+def _add_selection_options(parser: argparse.ArgumentParser) -> None:
+    """The title, the selection (dates, outlets, undated), the framing groups and copies."""
+    parser.add_argument("--title", default=None, help="title of the report and the memo")
+    parser.add_argument("--since", type=_iso_date, default=None, help="first publication date (YYYY-MM-DD)")
+    parser.add_argument("--until", type=_iso_date, default=None, help="last publication date (YYYY-MM-DD)")
+    parser.add_argument(
         "--outlet",
         dest="outlets",
         action="append",
@@ -68,23 +61,54 @@ def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="only articles from this outlet (repeat for several; case-insensitive)",
     )
-    briefing.add_argument(
+    parser.add_argument(
         "--undated",
         choices=("keep", "drop"),
         default=None,
         help="with --since/--until: keep (default) or drop articles without a publication date",
     )
-    briefing.add_argument(
+    parser.add_argument(
         "--group-by",
         choices=("outlet", "source", "type", "country"),
         default=None,
         help="framing groups: the outlet (default), the wire source, the outlet's type or its country",
     )
-    briefing.add_argument(
+    parser.add_argument(
         "--include-copies",
         action="store_true",
         help="count copies of other articles (mirrors, wire re-edits) instead of each story once",
     )
+
+
+def _selection_parameters(args: argparse.Namespace) -> dict[str, object]:
+    """The notebook parameters of :func:`_add_selection_options` (None: not given)."""
+    return {
+        "title": args.title,
+        "since": args.since,
+        "until": args.until,
+        "outlets": args.outlets,
+        "undated": args.undated,
+        "group_by": args.group_by,
+        "include_copies": True if args.include_copies else None,
+    }
+
+
+def add_briefing_parser(commands: argparse._SubParsersAction) -> None:
+    """``newsdesk briefing``: run every notebook on a corpus and write a briefing folder."""
+    briefing = commands.add_parser(
+        "briefing",
+        help="run every notebook on a corpus and write a briefing folder",
+        description="Run every numbered notebook on a corpus with papermill; write the executed notebooks, "
+        "one offline HTML report, every chart as PNG, SVG and CSV, and an index.html.",
+    )
+    _add_corpus_options(briefing)
+    briefing.add_argument(
+        "--out",
+        required=True,
+        help="output folder of the briefing: new, empty, or one an earlier briefing wrote (its files are "
+        "replaced; no other file is deleted)",
+    )
+    _add_selection_options(briefing)
     briefing.add_argument(
         "--notebooks", default=None, help="notebook folder (default: the notebooks that come with newsdesk)"
     )
@@ -103,15 +127,7 @@ def run_briefing_command(args: argparse.Namespace) -> int:
     """Carry out ``newsdesk briefing``; 0 on success, 1 with the error on stderr, 130 on Ctrl-C."""
     from newsdesk.briefing.runner import BriefingError, run_briefing
 
-    parameters = {
-        "title": args.title,
-        "since": args.since,
-        "until": args.until,
-        "outlets": args.outlets,
-        "undated": args.undated,
-        "group_by": args.group_by,
-        "include_copies": True if args.include_copies else None,
-    }
+    parameters = _selection_parameters(args)
     try:
         written = run_briefing(
             args.data,
@@ -219,9 +235,51 @@ def run_annotate_command(args: argparse.Namespace) -> int:
     return 0 if summary.complete else 1
 
 
+def add_memo_parser(commands: argparse._SubParsersAction) -> None:
+    """``newsdesk memo``: write the Word memo of a corpus alone."""
+    memo = commands.add_parser(
+        "memo",
+        help="write the editable Word memo of a corpus (memo.docx) without running the notebooks",
+        description="Write the memo a briefing writes: key quotes, key dates, framing findings, the story "
+        "map and their charts, each figure linked to its evidence in an appendix, and a fingerprint of "
+        "the inputs in the footer. Styles come from --template, else <data>/memo-template.docx, else "
+        "the package's template.",
+    )
+    _add_corpus_options(memo)
+    memo.add_argument(
+        "--out", required=True, metavar="FILE.docx", help="the memo file (new, or one newsdesk wrote)"
+    )
+    memo.add_argument("--template", default=None, metavar="FILE.docx", help="a Word file whose styles to use")
+    _add_selection_options(memo)
+    memo.set_defaults(run=run_memo_command)
+
+
+def run_memo_command(args: argparse.Namespace) -> int:
+    """Carry out ``newsdesk memo``; 0 on success, 1 with the error on stderr."""
+    from newsdesk.briefing.base import BriefingError
+    from newsdesk.briefing.runner import check_corpus
+    from newsdesk.briefing.word_memo import check_memo_target, corpus_memo
+
+    parameters = _selection_parameters(args)
+    given = {k: v for k, v in parameters.items() if v is not None}
+    try:
+        check_memo_target(Path(args.out))
+        check_corpus(args.data, given, store=args.store)
+        written = corpus_memo(args.data, args.out, store=args.store, parameters=given, template=args.template)
+    except BriefingError as exc:
+        print(f"newsdesk memo: error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"newsdesk memo: error: cannot write the memo: {exc}", file=sys.stderr)
+        return 1
+    print(f"memo written to {written}")
+    return 0
+
+
 #: One function per subcommand that adds its parser (and sets ``run``).
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     add_briefing_parser,
+    add_memo_parser,
     add_annotate_parser,
 ]
 

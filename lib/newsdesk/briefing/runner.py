@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsdesk.briefing.base import DEFAULT_CELL_TIMEOUT, BriefingError
+from newsdesk.briefing.base import DEFAULT_CELL_TIMEOUT, MEMO_NAME, BriefingError
 from newsdesk.briefing.output import BriefingFolder, check_output_folder, claim_output_folder
 from newsdesk.briefing.report import NotebookRun, build_index, build_report
 from newsdesk.core.progress import QUIET_VARIABLE
@@ -269,7 +269,9 @@ def run_briefing(
         log(f"selection: {selection}")
 
     folder = claim_output_folder(
-        out, file_names=[nb.name for nb in notebooks] + [REPORT_NAME, INDEX_NAME], folder_names=[CHART_DIR]
+        out,
+        file_names=[nb.name for nb in notebooks] + [REPORT_NAME, MEMO_NAME, INDEX_NAME],
+        folder_names=[CHART_DIR],
     )
     chart_dir = out / CHART_DIR
     given = {**source, "export_dir": str(chart_dir), **user}
@@ -287,20 +289,35 @@ def run_briefing(
 
     title = str(user.get("title") or DEFAULT_TITLE)
     shown = effective_parameters(given, declared)
-    folder.record([out / REPORT_NAME, out / INDEX_NAME])
+    folder.record([out / REPORT_NAME, out / MEMO_NAME, out / INDEX_NAME])
+    memo_error = _write_memo(source, {**user, "title": title}, out / MEMO_NAME, log)
     report = build_report(runs, out / REPORT_NAME, title=title, parameters=shown, selection=selection)
     index = build_index(out, runs, title=title, report=report, chart_dir=chart_dir)
     folder.finish()
     written = [run.path for run in runs if run.path.exists()]
     written += sorted(p for p in chart_dir.iterdir() if folder.owns(p)) if chart_dir.is_dir() else []
-    written += [report, index]
-    failed = [run for run in runs if not run.ok]
+    written += [path for path in (out / MEMO_NAME,) if path.exists()] + [report, index]
+    failed = [f"{run.error} (partial output kept in {run.path})" for run in runs if not run.ok]
+    failed += [memo_error] if memo_error else []
     if failed:
-        raise BriefingError(
-            "; ".join(f"{run.error} (partial output kept in {run.path})" for run in failed)
-            + f". The other outputs are in {out}"
-        )
+        raise BriefingError("; ".join(failed) + f". The other outputs are in {out}")
     return written
+
+
+def _write_memo(
+    source: dict[str, str], given: dict[str, Any], path: Path, log: Callable[[str], None]
+) -> str | None:
+    """Write the Word memo (``newsdesk.briefing.word_memo``); the error as text when it fails."""
+    started = time.perf_counter()
+    try:
+        from newsdesk.briefing.word_memo import corpus_memo
+
+        corpus_memo(source.get("data_dir"), path, store=source.get("store"), parameters=given)
+    except Exception as exc:  # the notebooks' outputs stand without the memo: report it, keep them
+        log(f"memo: FAILED in {time.perf_counter() - started:.1f} s")
+        return f"the memo ({path.name}) failed: {type(exc).__name__}: {exc}"
+    log(f"memo: done in {time.perf_counter() - started:.1f} s")
+    return None
 
 
 def _cell_position(notebook: Path, source: str) -> str:
