@@ -194,12 +194,13 @@ class MemoDocument:
         self.document.save(str(path))
 
 
-#: Columns that hold sentences get this many times the width of the others.
-WIDE_COLUMNS = {"quote": 4.0, "sentence": 4.0, "example": 3.0, "text": 4.0, "value": 3.0}
+#: Relative column widths by header (others: 1.5): sentences wide, counts narrow.
+COLUMN_WEIGHTS = {"quote": 5.0, "sentence": 5.0, "example": 4.0, "text": 5.0, "value": 4.0, "articles": 1.4,
+                  "date": 1.8, "dates conflict": 1.2, "article": 2.0}  # fmt: skip
 
 
 def _column_widths(header: list[str], total: int) -> list[int]:
-    weights = [WIDE_COLUMNS.get(name, 1.0) for name in header]
+    weights = [COLUMN_WEIGHTS.get(name, 1.5) for name in header]
     return [int(total * weight / sum(weights)) for weight in weights]
 
 
