@@ -164,3 +164,30 @@ def test_libreoffice_opens_the_memo_and_renders_every_chart(memo_path: Path, tmp
     assert content.startswith(b"%PDF")
     n_images = len(Document(str(memo_path)).inline_shapes)
     assert content.count(b"/Subtype /Image") + content.count(b"/Subtype/Image") >= n_images
+
+
+def test_a_corpus_with_nothing_to_report_still_gets_a_memo(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "note.txt").write_text(
+        "Weather notes\n\nThe morning was grey and the afternoon mild along the coast.\n", encoding="utf-8"
+    )
+    path = tmp_path / "memo.docx"
+    assert main(["memo", "--data", str(data), "--out", str(path)]) == 0
+    document = Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "No direct or partial quote with a resolved speaker was found." in text
+    assert "No labelled dated event was found." in text
+    assert set(_internal_links(document)) <= _bookmarks(document)
+
+
+def test_a_memo_from_a_store_says_what_the_memo_from_the_folder_says(
+    memo_path: Path, tmp_path: Path, seed_store: Path
+) -> None:
+    path = tmp_path / "memo.docx"
+    corpus_memo(None, path, store=seed_store, parameters={"title": "Seeds memo"})
+    from_store, from_folder = Document(str(path)), Document(str(memo_path))
+    headings = [p.text for p in from_store.paragraphs if p.style.name == "Heading 2"]
+    assert headings == [p.text for p in from_folder.paragraphs if p.style.name == "Heading 2"]
+    footer = from_store.sections[0].footer.paragraphs[0].text
+    assert footer == from_folder.sections[0].footer.paragraphs[0].text
