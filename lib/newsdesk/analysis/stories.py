@@ -28,12 +28,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from tqdm import tqdm
 
 from newsdesk.analysis.quotes import canonical_speakers, read_aliases
+from newsdesk.core.progress import show_progress
 from newsdesk.core.text import one_line
 from newsdesk.extract.run import step_frames
 from newsdesk.metadata.outlets import outlet_labels
 from newsdesk.metadata.syndication import corpus_copies
+from newsdesk.parsing.parse import PROGRESS_MIN_ITEMS
 from newsdesk.stripping.corpus import corpus_bodies
 
 if TYPE_CHECKING:
@@ -173,54 +176,76 @@ def _story_sentences(corpus: Corpus, progress: bool | None = None) -> SentenceKe
 
 def _read_sentence_keys(corpus: Corpus, progress: bool | None) -> SentenceKeys:
     article_ids = corpus_bodies(corpus)["article_id"].tolist()
-    vocabulary: dict[str, int] = {}
-    speaker_ids: dict[str, int] = {}
-    sizes: list[int] = []
-    columns: dict[str, list[np.ndarray]] = defaultdict(list)
-    feature_sizes: list[np.ndarray] = []
-    for chunk_start in range(0, len(article_ids), READ_CHUNK):
-        chunk = range(chunk_start, min(chunk_start + READ_CHUNK, len(article_ids)))
-        frames = step_frames(corpus, ["claim_keys", "quotes"], progress=progress, description="Claims",
-                             articles=chunk)  # fmt: skip
-        for frame, found in zip(frames["claim_keys"], frames["quotes"], strict=True):
-            sizes.append(len(frame))
-            if not len(frame):
-                continue
-            voices, speakers = _voices(frame, found)
-            columns["start"].append(frame["start"].to_numpy(np.int64))
-            columns["end"].append(frame["end"].to_numpy(np.int64))
-            columns["position"].append(np.asarray([POSITIONS.index(p) for p in _positions(frame)], np.int8))
-            columns["voice"].append(np.asarray([VOICES.index(v) for v in voices], np.int8))
-            columns["speaker"].append(np.asarray(
-                [-1 if who is None else speaker_ids.setdefault(who, len(speaker_ids)) for who in speakers],
+    builder = _KeysBuilder()
+    show = show_progress(progress, len(article_ids), PROGRESS_MIN_ITEMS)
+    with tqdm(total=len(article_ids), desc="Claims", unit="article", disable=not show) as bar:
+        for chunk_start in range(0, len(article_ids), READ_CHUNK):
+            chunk = range(chunk_start, min(chunk_start + READ_CHUNK, len(article_ids)))
+            frames = step_frames(corpus, ["claim_keys", "quotes"], progress=False, articles=chunk)
+            for frame, found in zip(frames["claim_keys"], frames["quotes"], strict=True):
+                builder.add(frame, found)
+            bar.update(len(chunk))
+    return builder.build(article_ids, read_aliases(corpus.root))
+
+
+class _KeysBuilder:
+    """Collects the articles' sentence keys, one article at a time, into :class:`SentenceKeys`."""
+
+    def __init__(self) -> None:
+        self.vocabulary: dict[str, int] = {}
+        self.speaker_ids: dict[str, int] = {}
+        self.sizes: list[int] = []
+        self.columns: dict[str, list[np.ndarray]] = defaultdict(list)
+
+    def add(self, frame: pd.DataFrame, quotes: pd.DataFrame) -> None:
+        """One article's ``claim_keys`` frame and its ``quotes``."""
+        self.sizes.append(len(frame))
+        if not len(frame):
+            return
+        voices, speakers = _voices(frame, quotes)
+        words = [_words(lemmas, names) for lemmas, names in zip(frame["lemmas"], frame["names"], strict=True)]
+        speaker_of, word_of = self.speaker_ids, self.vocabulary
+        parts = {
+            "start": frame["start"].to_numpy(np.int64),
+            "end": frame["end"].to_numpy(np.int64),
+            "position": np.asarray([POSITIONS.index(p) for p in _positions(frame)], np.int8),
+            "voice": np.asarray([VOICES.index(v) for v in voices], np.int8),
+            "speaker": np.asarray(
+                [-1 if who is None else speaker_of.setdefault(who, len(speaker_of)) for who in speakers],
                 np.int32,
-            ))  # fmt: skip
-            pairs = zip(frame["lemmas"], frame["names"], strict=True)
-            words = [_words(lemmas, names) for lemmas, names in pairs]
-            feature_sizes.append(np.asarray([len(w) for w in words], np.int64))
-            columns["features"].append(np.asarray(
-                [vocabulary.setdefault(word, len(vocabulary)) for w in words for word in w], np.int32
-            ))  # fmt: skip
-    speaker = _joined(columns["speaker"], np.int32)
-    raw = np.asarray(list(speaker_ids), dtype=object)
-    spoken = pd.Series(np.repeat(raw, np.bincount(speaker[speaker >= 0], minlength=len(raw))), dtype=object)
-    canonical_of = dict(zip(spoken, canonical_speakers(spoken, read_aliases(corpus.root)), strict=True))
-    number: dict[str, int] = {}
-    renumber = [number.setdefault(canonical_of.get(who, who), len(number)) for who in raw]
-    renumber.append(-1)  # index -1 (no speaker) stays -1
-    return SentenceKeys(
-        article_ids=article_ids,
-        first=np.r_[0, np.cumsum(sizes, dtype=np.int64)],
-        start=_joined(columns["start"], np.int64),
-        end=_joined(columns["end"], np.int64),
-        position=_joined(columns["position"], np.int8),
-        voice=_joined(columns["voice"], np.int8),
-        speaker=np.asarray(renumber, np.int32)[speaker],
-        speakers=list(number),
-        offsets=np.r_[0, np.cumsum(_joined(feature_sizes, np.int64))],
-        features=_joined(columns["features"], np.int32),
-        vocabulary=list(vocabulary),
-    )
+            ),
+            "n_features": np.asarray([len(w) for w in words], np.int64),
+            "features": np.asarray(
+                [word_of.setdefault(word, len(word_of)) for w in words for word in w], np.int32
+            ),
+        }
+        for name, values in parts.items():
+            self.columns[name].append(values)
+
+    def build(self, article_ids: list[str], aliases: dict[str, str]) -> SentenceKeys:
+        """The keys, speakers merged to their canonical names (weighed by how often each speaks)."""
+        column = self.columns
+        speaker = _joined(column["speaker"], np.int32)
+        raw = np.asarray(list(self.speaker_ids), dtype=object)
+        times = np.bincount(speaker[speaker >= 0], minlength=len(raw))
+        spoken = pd.Series(np.repeat(raw, times), dtype=object)
+        canonical_of = dict(zip(spoken, canonical_speakers(spoken, aliases), strict=True))
+        number: dict[str, int] = {}
+        renumber = [number.setdefault(canonical_of.get(who, who), len(number)) for who in raw]
+        renumber.append(-1)  # index -1 (no speaker) stays -1
+        return SentenceKeys(
+            article_ids=article_ids,
+            first=np.r_[0, np.cumsum(self.sizes, dtype=np.int64)],
+            start=_joined(column["start"], np.int64),
+            end=_joined(column["end"], np.int64),
+            position=_joined(column["position"], np.int8),
+            voice=_joined(column["voice"], np.int8),
+            speaker=np.asarray(renumber, np.int32)[speaker],
+            speakers=list(number),
+            offsets=np.r_[0, np.cumsum(_joined(column["n_features"], np.int64))],
+            features=_joined(column["features"], np.int32),
+            vocabulary=list(self.vocabulary),
+        )
 
 
 def _joined(parts: list[np.ndarray], dtype: type) -> np.ndarray:
