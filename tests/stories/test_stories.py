@@ -161,3 +161,11 @@ def test_a_corpus_with_one_article_has_one_story_and_no_claims(tmp_path: Path) -
     assert cells.empty and st.omissions(cells).empty and st.disagreeing_figures(claims).empty
     finding = story_report.story_finding(stories, claims, cells, "s001")
     assert finding.startswith("1 article forms 1 story; 0 of them are covered")
+
+
+def test_the_corpus_answers_stories_and_claims_itself(found, tmp_path: Path) -> None:
+    folder = tmp_path / "gold"
+    shutil.copytree(GOLD, folder)
+    corpus = newsdesk.open_corpus(folder, cache_dir=tmp_path / "cache")
+    pd.testing.assert_frame_equal(corpus.stories(), found[0])
+    pd.testing.assert_frame_equal(corpus.claims(), found[1])

@@ -121,6 +121,22 @@ class Corpus:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def stories(self, *, progress: bool | None = None) -> pd.DataFrame:
+        """One row per article with its ``story_id``: :func:`newsdesk.analysis.stories.corpus_stories`."""
+        return _later_stage("newsdesk.analysis.stories", "corpus_stories")(self, progress=progress)
+
+    def claims(self, *, progress: bool | None = None) -> pd.DataFrame:
+        """One row per sentence that carries a claim: :func:`newsdesk.analysis.stories.corpus_claims`."""
+        return _later_stage("newsdesk.analysis.stories", "corpus_claims")(self, progress=progress)
+
+
+def _later_stage(module: str, name: str) -> Callable[..., Any]:
+    """A corpus-level function of a later stage, imported when first called (the stages import only
+    earlier ones, so the corpus cannot import it at the top; docs/architecture.md)."""
+    from importlib import import_module
+
+    return getattr(import_module(module), name)
+
 
 def _display_name(path: Path, root: Path) -> str:
     try:
