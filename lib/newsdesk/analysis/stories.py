@@ -53,6 +53,9 @@ MAX_INDEX_SENTENCES = 200
 SAME_CLAIM = 0.15
 #: Cosine similarity of two articles' word vectors from which they report the same event.
 SAME_STORY = 0.23
+#: An article without a date is compared with every article, so no date window keeps two articles
+#: on one topic but about different events apart: it needs this much more similarity to join.
+SAME_STORY_UNDATED = 0.30
 #: Articles joined directly were published at most this many days apart ...
 STORY_DAYS = 7
 #: ... and one story spans at most this many days.
@@ -472,7 +475,8 @@ def _article_vectors(keys: SentenceKeys, originals: list[int]) -> dict[int, Vect
 def _similar_articles(
     keys: SentenceKeys, originals: list[int], vectors: dict[int, Vector], day: dict[int, pd.Timestamp | None]
 ) -> list[tuple[float, int, int]]:
-    """Pairs of articles at most STORY_DAYS apart (undated: any) with cosine >= SAME_STORY.
+    """Pairs of articles at most STORY_DAYS apart with cosine >= SAME_STORY, and pairs with an
+    undated article (at any distance) with cosine >= SAME_STORY_UNDATED.
 
     Candidates share one of an article's CANDIDATE_WORDS heaviest words that at most
     MAX_INDEX_ARTICLES articles have, found through an inverted index of the articles in a sliding
@@ -503,11 +507,11 @@ def _similar_articles(
         for word in index_words[k]:
             index[word].discard(k)
 
-    def compare(k: int) -> None:
+    def compare(k: int, threshold: float = SAME_STORY) -> None:
         candidates = {other for word in index_words[k] for other in index.get(word, ())}
         for other in sorted(candidates - {k}):
             similarity = _dot(vectors[k], vectors[other])  # unit vectors: the cosine
-            if similarity >= SAME_STORY:
+            if similarity >= threshold:
                 pairs.append((similarity, min(k, other), max(k, other)))
 
     window_start = 0
@@ -522,7 +526,7 @@ def _similar_articles(
     for k in originals:  # undated articles against every article
         add(k)
     for k in undated:
-        compare(k)
+        compare(k, SAME_STORY_UNDATED)
         remove(k)  # each undated pair once
     return pairs
 
