@@ -241,3 +241,59 @@ def test_a_long_one_blob_article_is_kept_whatever_its_length() -> None:
     assert abs(small - large) <= 0.15
     # an 8 MB single line of prose is read as sentences like any blob, never dropped whole
     assert kept_share(8_000_000) >= 0.75
+
+
+# ---------------------------------------------------------------- excerpts (a page's beginning)
+_EXCERPT_HEAD = (
+    "Home\nWorld\nBusiness\nSport\nSubscribe\n\nWang Yi arrives in Moscow for talks\n\nBy Jane Doe\n\n"
+)
+_CUT_LINE = "The two ministers are due to meet again in September, a Kremlin spokesman said on Tuesday, add"
+
+
+@pytest.mark.parametrize(
+    ("line", "cut"),
+    [
+        (_CUT_LINE, True),
+        (_CUT_LINE[: _CUT_LINE.rindex(",")] + ".", False),  # the sentence ends
+        ("Officials said the talks would cover the following:", False),  # a colon opens what follows
+        ("Wang Yi Arrives In Moscow For Two Days Of Talks With Lavrov", False),  # a headline
+        ("the talks would cover trade", False),  # too few words to tell
+    ],
+)
+def test_a_line_cut_inside_a_sentence_reads_as_cut_short(line: str, cut: bool) -> None:
+    assert shapes.cut_short(line) is cut
+
+
+def test_a_short_dump_ending_inside_a_sentence_is_an_excerpt() -> None:
+    excerpt = _EXCERPT_HEAD + ARTICLE.replace(". ", ".\n\n") + "\n\n" + _CUT_LINE
+    assert len(excerpt) <= shapes.EXCERPT_MAX_CHARS
+    assert shapes.detect_shape(excerpt) == "excerpt"
+    # a short dump that ends a sentence, a long one and a one-line one are no excerpt
+    assert shapes.detect_shape(excerpt[: -len(_CUT_LINE)].rstrip()) == "lines"
+    assert len(excerpt * 4) > shapes.EXCERPT_MAX_CHARS
+    assert shapes.detect_shape(excerpt * 4) == "lines"
+    assert shapes.detect_shape(excerpt.replace("\n", " ")) == "blob"
+    assert shapes.read_shape(excerpt).text == excerpt  # read as layout text: a unit is a line
+
+
+def test_an_excerpt_keeps_its_article_and_drops_the_cut_line() -> None:
+    excerpt = _EXCERPT_HEAD + ARTICLE.replace(". ", ".\n\n") + "\n\n" + _CUT_LINE
+    result = newsdesk.strip(excerpt)
+    assert result.shape == "excerpt"
+    _pieces_map_back(excerpt, result)
+    for sentence in ARTICLE.split(". "):
+        assert sentence.rstrip(".") in result.body  # no footer assumed: the article's end stays
+    last = result.lines[result.lines["text"] == _CUT_LINE]
+    assert last["reason"].tolist() == ["fragment"] and not last["kept"].any()
+    assert "add" not in result.body.split()
+    again = newsdesk.strip(result.body)
+    assert again.body == result.body and again.shape == "lines"
+
+
+def test_each_shape_has_its_model_file() -> None:
+    from newsdesk.stripping import stripper
+
+    assert stripper.model_path("excerpt") == stripper.EXCERPT_MODEL_PATH
+    assert stripper.model_path("lines") == stripper.MODEL_PATH
+    assert stripper.model_path("blob") == stripper.model_path("markdown") == stripper.SHAPES_MODEL_PATH
+    assert stripper.default_model("excerpt").cut_tail and not stripper.default_model("lines").cut_tail

@@ -25,7 +25,7 @@ def reason_counts(lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def dump_shapes(articles: pd.DataFrame) -> pd.Series:
-    """The dump shape of every article (``lines``, ``markdown`` or ``blob``), indexed by article_id."""
+    """The dump shape of every article (``lines``, ``excerpt``, ``markdown`` or ``blob``), by article_id."""
     return pd.Series(
         [detect_shape(text) for text in articles["text"]], index=articles["article_id"], name="shape"
     )

@@ -1,8 +1,13 @@
 """Dump shapes: how a scraper laid a page out, and the units the line classifier scores.
 
-Analysts do not choose their scraper, so a dump is first read as one of three shapes:
+Analysts do not choose their scraper, so a dump is first read as one of four shapes:
 
 - ``lines``: layout text (html-text, inscriptis, most scrapers): one block per line; a unit is a line.
+- ``excerpt``: short layout text (at most :data:`EXCERPT_MAX_CHARS` characters, a line break in it)
+  whose last line reads as a sentence cut short (:func:`cut_short`): a page's beginning cut at a
+  character budget. Read as ``lines``, but decided by a model of its own, which does not assume that
+  a page footer or comment section follows, and drops the cut line. (A stripped body seldom ends so,
+  and is read as ``lines`` again; a short text that ends a sentence is too.)
 - ``markdown``: html2text-style Markdown: a unit is a line with its markup read and left out (heading
   marks, list bullets, block quotes, emphasis, escapes, images, link targets and reference
   definitions), so the body is plain text.
@@ -26,7 +31,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-SHAPES: tuple[str, ...] = ("lines", "markdown", "blob")
+SHAPES: tuple[str, ...] = ("lines", "markdown", "blob", "excerpt")
+#: Layout text of at most this many characters (with a line break in it) is an excerpt.
+EXCERPT_MAX_CHARS = 2100
 #: A dump of at least this many characters ...
 BLOB_MIN_CHARS = 200
 #: ... whose lines longer than :data:`MAX_LINE_CHARS` hold at least this share of its characters
@@ -49,6 +56,13 @@ _SENTENCE_CUT_RE = re.compile(
     r"(?<=[.!?…\"”’])(?<!\b[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|No|vs|Mt|Lt|Co)\.)"
     r"(?<!\b(?:Mrs|Gen|Gov|Sen|Rep|Sgt|Col|Maj|Inc|Ltd)\.)[ \t](?=[\"“‘(\[]?[A-Z0-9])"
 )
+#: A line cut inside a sentence has at least this many words ...
+CUT_MIN_WORDS = 8
+#: ... and at most this share of them capitalised (so it is no headline).
+CUT_MAX_CAPITALISED = 0.5
+_LETTERS_RE = re.compile(r"[^\W\d_]+")
+# The end of a line that ends a sentence or opens what follows (a colon).
+_SENTENCE_END_RE = re.compile(r"[.!?…。！？:][\"'”’)\]»]{0,3}\s*$")
 _MD_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S", re.M)
 _MD_HEADING_LEVEL_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+\S")
 _MD_LINK_RE = re.compile(r"\]\([^()\s]{0,2000}")
@@ -94,14 +108,28 @@ def markdown_signals(text: str) -> int:
     return links + len(_MD_HEADING_RE.findall(text))  # layout text has bullets too, not these
 
 
+def cut_short(line: str) -> bool:
+    """Whether ``line`` reads as a sentence cut short (the text was cut at a character budget): at
+    least :data:`CUT_MIN_WORDS` words (runs of letters), mostly lower case, no sentence end."""
+    words = _LETTERS_RE.findall(line[:MAX_LINE_CHARS])
+    return (
+        len(words) >= CUT_MIN_WORDS
+        and sum(w[:1].isupper() for w in words) <= CUT_MAX_CAPITALISED * len(words)
+        and not _SENTENCE_END_RE.search(line[-40:])
+    )
+
+
 def detect_shape(text: str, signals: int | None = None) -> str:
-    """``markdown``, ``blob`` or ``lines`` (see the module docstring); ``signals``: the text's
-    :func:`markdown_signals`, when known."""
+    """``markdown``, ``excerpt``, ``blob`` or ``lines`` (see the module docstring); ``signals``: the
+    text's :func:`markdown_signals`, when known."""
     signals = markdown_signals(text) if signals is None else signals
     if signals >= MARKDOWN_MIN_SIGNALS:
         nonblank = sum(1 for line in text.split("\n") if line.strip())
         if signals >= MARKDOWN_MIN_SHARE * nonblank:
             return "markdown"
+    short = len(text) <= EXCERPT_MAX_CHARS and "\n" in text.strip()
+    if short and cut_short(text.rstrip().rsplit("\n", 1)[-1]):
+        return "excerpt"
     if len(text) >= BLOB_MIN_CHARS:
         long_chars = sum(n for n in map(len, text.split("\n")) if n > MAX_LINE_CHARS)
         if "\n" not in text.strip() or long_chars >= BLOB_SHARE * len(text):

@@ -2,8 +2,9 @@
 
 ``strip(text)`` scores every line of a scraped dump with a two-pass line classifier (cheap line and
 neighbourhood features plus a learned word lexicon, then the same features plus the first pass's
-probabilities around each line), both passes additive logistic models read from
-``models/boilerplate.json`` (trained by :mod:`newsdesk.stripping.training`). A few high-precision rules
+probabilities around each line), both passes additive logistic models read from the model of the
+dump's shape (``models/boilerplate*.json``, trained by :mod:`newsdesk.stripping.training`; an excerpt,
+a page's beginning, has its own model, and its last line, cut short, is dropped). A few high-precision rules
 overrule it (share bars, "Read more:" lines, captions, metadata, comment forms, repeated paragraphs,
 headline lists after the article). The body is then re-scored as it sits in the body until nothing
 more is dropped, so stripping a stripped body keeps it. Each dropped line carries a reason from
@@ -51,8 +52,10 @@ DROP_REASONS: tuple[str, ...] = REASONS[3:]
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 #: The model of layout text (the ``lines`` shape), trained on layout-text pages ...
 MODEL_PATH = MODEL_DIR / "boilerplate.json"
-#: ... and the model of the other shapes (Markdown, blob), trained on the pages in every shape.
+#: ... the model of the other shapes (Markdown, blob), trained on the pages in every shape ...
 SHAPES_MODEL_PATH = MODEL_DIR / "boilerplate-shapes.json"
+#: ... and the model of excerpts (short layout text, a page's beginning), trained on excerpts.
+EXCERPT_MODEL_PATH = MODEL_DIR / "boilerplate-excerpt.json"
 _DUP_MIN_WORDS = 8  # a paragraph must have this many words to count as a repeat
 _DUP_SHARE = 0.85  # share of a paragraph's word triples seen earlier that makes it a repeat
 _DUP_MAX_WORDS = 80  # words of a line looked at for repeats
@@ -72,6 +75,8 @@ class Model:
         decide = spec.get("decision") or {}
         self.precision_weight = decide.get("precision_weight")
         self.threshold_range = tuple(decide.get("threshold_range", (0.0, 1.0)))
+        # the text may end inside a line (an excerpt cut at a character budget): see _cut_tail
+        self.cut_tail = bool(decide.get("cut_tail", False))
         lex = spec.get("lexicon")
         self.lexicon = sf.Lexicon(lex["words"], lex["weights"], lex["bias"]) if lex else None
         # the range of each first-pass feature in training: a page beyond it (a 20 MB dump) is read
@@ -150,8 +155,9 @@ class Additive:
 
 
 def model_path(shape: str = "lines") -> Path:
-    """The shipped model file of a dump shape."""
-    return SHAPES_MODEL_PATH if shape != "lines" and SHAPES_MODEL_PATH.exists() else MODEL_PATH
+    """The shipped model file of a dump shape (the layout model where a shape has none)."""
+    path = {"lines": MODEL_PATH, "excerpt": EXCERPT_MODEL_PATH}.get(shape, SHAPES_MODEL_PATH)
+    return path if path.exists() else MODEL_PATH
 
 
 def model_files() -> list[Path]:
@@ -301,9 +307,21 @@ def _decide(
         return np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int64), {}
     prob, aux = model.predict(stats, doc.nonblank)
     reason = _rule_reasons(doc, stats)
+    if model.cut_tail and reason[-1] < 0 and _cut_tail(doc, n - 1):
+        reason[-1] = _R["fragment"]
     reason[aux["opens_comments"] & (reason < 0)] = _R["comment-form"]  # "3 Comments" past the prose
     keep = model.keep(np.where(reason < 0, prob, 0.0), aux["n_words"]) & (reason < 0)
     return keep, prob, reason, aux
+
+
+def _cut_tail(doc: sf.Lines, i: int) -> bool:
+    """Whether non-blank line ``i`` (the last of a text) reads as a sentence cut short
+    (:func:`shapes.cut_short`): an excerpt cut at a character budget ends inside a line, whose start is
+    no line of the article.
+
+    It is checked on the last line of a text and, as the body is stabilised, on the body's last line,
+    so a body never ends with such a line and stripping it again drops nothing."""
+    return shapes.cut_short(doc.stripped[i])
 
 
 # The section header of a headline list ("Latest News", "Must Read") and the kept teasers under it
@@ -418,7 +436,7 @@ class Stripped:
 
     @property
     def shape(self) -> str:
-        """The dump's shape: ``lines``, ``markdown`` or ``blob``."""
+        """The dump's shape: ``lines``, ``excerpt``, ``markdown`` or ``blob``."""
         return self._detail.view.shape
 
     @cached_property
@@ -488,11 +506,14 @@ def strip(text: str) -> Stripped:
 def _body_shape(view: shapes.View, doc: sf.Lines, keep: np.ndarray) -> str:
     """The shape the body of ``keep`` is read in when it is stripped again."""
     if (
-        view.shape == "lines"
+        view.shape in ("lines", "excerpt")
         and view.markdown_signals < shapes.MARKDOWN_MIN_SIGNALS  # the body has no more signals
         and not (view.lengths > shapes.MAX_LINE_CHARS).any()  # nor a line long enough for a blob
     ):
-        return "lines"
+        rows = _body_rows(doc, doc.nonblank[keep])
+        chars = int((doc.ends - doc.starts)[rows].sum()) + len(rows) - 1
+        if chars > shapes.EXCERPT_MAX_CHARS:  # too long for an excerpt: only counted, not rendered
+            return "lines"
     return shapes.detect_shape(_render(doc, doc.nonblank[keep])[1])
 
 
@@ -524,19 +545,27 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
     # Stabilise: the body must survive its own stripping, so score the body's lines again as they
     # sit in the body (a line's own statistics do not change, its surroundings do) and re-run the
     # clean-up until nothing more is dropped. Each round drops a line; a budget bounds the work.
+    # The body's shape (so its model) is found again each round: dropping lines can make it an excerpt.
     budget = 20 * len(keep) + 1000
-    body_model = model_of(_body_shape(view, doc, keep))
-    if body_model.lexicon is not model.lexicon:
-        stats = sf.line_stats(doc, body_model.lexicon)
+    lexicon = model.lexicon
     while budget > 0:
         rows = np.flatnonzero(keep)
         if len(rows) == 0:
             break
+        body_model = model_of(_body_shape(view, doc, keep))
+        if body_model.lexicon is not lexicon:
+            lexicon = body_model.lexicon
+            stats = sf.line_stats(doc, lexicon)
         kept_lines = doc.nonblank[rows]
         positions = np.searchsorted(_body_rows(doc, kept_lines), kept_lines)
         budget -= len(rows)
         sub_prob, sub_aux = body_model.predict(stats.take(rows), positions)
+        cut = body_model.cut_tail and _cut_tail(doc, int(rows[-1]))
+        if cut:  # as _decide would drop it in the body: before the page's threshold is chosen
+            sub_prob[-1] = 0.0
+            reason[rows[-1]] = _R["fragment"]
         sub_keep = body_model.keep(sub_prob, sub_aux["n_words"]) & ~sub_aux["opens_comments"]
+        sub_keep[-1] &= not cut
         keep[rows[~sub_keep]] = False
         if not _cleanup(doc, stats, keep, reason, cache) and sub_keep.all():
             break
