@@ -54,7 +54,7 @@ import pandas as pd
 
 import newsdesk
 from newsdesk.analysis.quotes import corpus_quoted_terms, corpus_quotes
-from newsdesk.present import charts, describe
+from newsdesk.present import charts, describe, tables
 from newsdesk.present import quotes as quote_report
 
 pd.set_option("display.max_colwidth", 90)
@@ -71,7 +71,7 @@ print(describe.copies_note(corpus, include_copies=include_copies))
 # ## The quote table
 
 # %%
-quote_report.quote_table(quotes)
+tables.interactive(quote_report.quote_table(quotes), caption="Every quote (sort, search, filter)")
 
 # %% [markdown]
 # ## Who is quoted, how often, per outlet

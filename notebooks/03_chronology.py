@@ -59,7 +59,7 @@ import pandas as pd
 import newsdesk
 from newsdesk.analysis import chronology
 from newsdesk.metadata.dates import publication_dates
-from newsdesk.present import charts, describe
+from newsdesk.present import charts, describe, tables
 from newsdesk.present import chronology as chronology_report
 
 pd.set_option("display.max_colwidth", 90)
@@ -102,7 +102,7 @@ chronology_report.timex_summary(timexes, dates)
 charts.show(charts.timeline(events), "03_timeline")
 
 # %%
-chronology_report.timeline_table(events)
+tables.interactive(chronology_report.timeline_table(events), caption="Every dated event mention")
 
 # %% [markdown]
 # ## Conflicting dates for the same event

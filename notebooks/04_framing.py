@@ -58,7 +58,7 @@ import pandas as pd
 
 import newsdesk
 from newsdesk.analysis import framing
-from newsdesk.present import charts
+from newsdesk.present import charts, tables
 from newsdesk.present import framing_charts
 from newsdesk.present import framing as framing_report
 from newsdesk.stripping.corpus import corpus_bodies
@@ -118,7 +118,8 @@ used[["group", "question", "term", "n_mentions", "n_own", "n_quoted", "n_article
 # The sentences behind the counts (two per group and term):
 
 # %%
-framing.term_examples(inputs.matches[inputs.matches["question"].isin(term_questions)])
+examples = framing.term_examples(inputs.matches[inputs.matches["question"].isin(term_questions)])
+tables.interactive(examples, caption="Example sentences per group and term")
 
 # %% [markdown]
 # ## Attribution verbs: said, stressed, claimed
@@ -146,7 +147,8 @@ print(framing_report.hedge_finding(hedges))
 charts.show(framing_charts.of_groups(framing_charts.hedges(hedges, groups), groups, n_groups), "04_hedges")
 
 # %%
-framing.term_examples(inputs.matches[inputs.matches["question"].isin(["hedges", "boosters"])], per_cell=1)
+examples = framing.term_examples(inputs.matches[inputs.matches["question"].isin(["hedges", "boosters"])], per_cell=1)
+tables.interactive(examples, caption="Example sentences of hedges and boosters")
 
 # %% [markdown]
 # ## Whose voices appear

@@ -53,7 +53,7 @@ import pandas as pd
 
 import newsdesk
 from newsdesk.analysis import framing, stories
-from newsdesk.present import charts
+from newsdesk.present import charts, tables
 from newsdesk.present import stories as story_report
 
 pd.set_option("display.max_colwidth", 120)
@@ -111,12 +111,19 @@ placed = stories.term_placement(matches, stories.match_positions(corpus, matches
 placed[placed["headline"] + placed["lede"] > 0].sort_values("share_up_front", ascending=False)
 
 # %% [markdown]
+# ## Every claim of the story, sentence by sentence
+
+# %%
+tables.interactive(story_report.claim_sentences(claims, chosen), caption=f"Claims of story {chosen}")
+
+# %% [markdown]
 # ## One claim, sentence by sentence
 
 # %%
 carried = cells[cells["state"] != stories.NOT_CARRIED]
 first_claim = claim_id or (carried.groupby("claim_id").size().idxmax() if len(carried) else None)
-story_report.drill_down(claims, first_claim) if first_claim else "No claim to show."
+drill = story_report.drill_down(claims, first_claim) if first_claim else "No claim to show."
+tables.interactive(drill, caption=f"Claim {first_claim}") if first_claim else drill
 
 # %% [markdown]
 # ## Findings

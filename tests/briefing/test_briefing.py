@@ -74,7 +74,8 @@ def test_failing_notebook_is_named_with_its_cell_and_the_rest_still_runs(
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "still here" in report, "notebooks after the failing one still run and are reported"
     assert "failed in cell 4 of 4" in report and "no such outlet" in report
-    assert "01_broken.ipynb" in (out / "index.html").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "01_broken.ipynb" in index and 'href="memo.docx"' in index
 
 
 def test_unknown_parameter_is_refused(tmp_path: Path, seed_corpus_dir: Path) -> None:

@@ -6,7 +6,7 @@ were not escaped. Chromium is Debian's (``make browser`` installs it); Playwrigh
 
 from __future__ import annotations
 
-import os
+import re
 import shutil
 import struct
 from collections.abc import Iterator
@@ -16,22 +16,12 @@ import nbformat
 import pytest
 
 from newsdesk.briefing.runner import run_briefing
-from newsdesk.present import charts
+from newsdesk.present import charts, tables
 from newsdesk.present.framing_charts import chart_name
 
 from ..conftest import PROJECT
+from .chromium import launch
 
-CHROMIUM = Path(os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 #: Every notebook of a briefing (each costs ~10 s) and some of the charts they export.
 NOTEBOOKS = tuple(sorted(p.name for p in (PROJECT / "notebooks").glob("[0-9][0-9]_*.ipynb")))
 EXPECTED_CHARTS = (
@@ -77,14 +67,9 @@ def briefing(tmp_path_factory: pytest.TempPathFactory, seed_corpus_dir: Path) ->
 def browser_page(briefing: Path) -> Iterator[dict]:
     """The report opened from disk: the page, console errors, page errors and blocked requests."""
     playwright = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (installs Debian's chromium)")
     seen: dict = {"console": [], "errors": [], "blocked": []}
     with playwright.sync_playwright() as p:
-        profile = briefing.parent / "chromium-profile"
-        context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+        context = launch(p, briefing.parent / "chromium-profile")
 
         def route(r) -> None:
             if r.request.url.startswith("file://"):
@@ -100,6 +85,10 @@ def browser_page(briefing: Path) -> Iterator[dict]:
         page.goto((briefing / "report.html").as_uri())
         page.wait_for_function(
             "[...document.querySelectorAll('.newsdesk-chart')].every(e => e.hasAttribute('data-drawn'))",
+            timeout=30_000,
+        )
+        page.wait_for_function(
+            "[...document.querySelectorAll('.newsdesk-table')].every(e => e.hasAttribute('data-ready'))",
             timeout=30_000,
         )
         seen["page"] = page
@@ -145,3 +134,54 @@ def test_exports_exist_with_the_theme_size(briefing: Path) -> None:
         assert (folder / f"{name}.csv").stat().st_size > 0
     index = (briefing / "index.html").read_text(encoding="utf-8")
     assert all(f'href="charts/{name}.svg"' in index for name in EXPECTED_CHARTS)
+
+
+#: Whether cells are in ascending order as DataTables sorts text (``localeCompare``).
+IN_ORDER = "cells => cells.every((c, i) => !i || cells[i - 1].textContent.localeCompare(c.textContent) <= 0)"
+
+
+def _table_payloads(briefing: Path) -> list[dict]:
+    return [
+        output["data"][tables.TABLE_MIMETYPE]
+        for nb in sorted(briefing.glob("*.ipynb"))
+        for cell in nbformat.read(nb, as_version=4).cells
+        for output in cell.get("outputs", [])
+        if tables.TABLE_MIMETYPE in output.get("data", {})
+    ]
+
+
+def test_long_tables_sort_search_and_filter(browser_page: dict, briefing: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = browser_page["page"]
+    payloads = _table_payloads(briefing)
+    ready = page.evaluate("[...document.querySelectorAll('.newsdesk-table')].map(e => e.dataset.ready)")
+    assert ready == ["true"] * len(payloads) and len(payloads) >= 6, "quotes, timeline, examples, claims"
+    quotes = page.locator(".newsdesk-table", has_text="Every quote")
+    rows, info = quotes.locator("tbody tr"), quotes.locator(".dt-info")
+    unfiltered = info.inner_text()
+    assert rows.count() == tables.PAGE_ROWS and "filtered" not in unfiltered, "one page of all the quotes"
+
+    search = quotes.locator(".dt-search input")
+    search.fill("onerror")
+    expect(info).to_contain_text("filtered from")
+    found = rows.all_inner_texts()
+    assert len(found) == 1 and "<img src=x onerror=" in found[0], "the article's markup is a cell's text"
+    assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
+    search.fill("")
+    expect(info).to_have_text(unfiltered)
+
+    speaker = quotes.locator("tfoot input[placeholder='speaker']")
+    speaker.fill("Guo Jiakun")
+    expect(info).to_contain_text("filtered from")
+    speakers = quotes.locator("tbody tr td:nth-child(3)")
+    assert set(speakers.all_inner_texts()) == {"Guo Jiakun"}
+    speaker.fill("")
+    expect(info).to_have_text(unfiltered)
+
+    assert not speakers.evaluate_all(IN_ORDER), "the quotes do not start sorted by speaker"
+    quotes.locator("thead th", has_text="speaker").first.click()
+    expect(speakers.first).to_have_class(re.compile(r"\bsorting_1\b"))
+    assert speakers.count() == tables.PAGE_ROWS and speakers.evaluate_all(IN_ORDER)
+    assert page.evaluate("window.__newsdeskInjected") is None
+    assert browser_page["console"] == [] and browser_page["errors"] == [] and browser_page["blocked"] == []

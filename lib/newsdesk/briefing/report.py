@@ -2,11 +2,14 @@
 
 The report holds every executed notebook (code hidden, outputs shown) in one page that works offline:
 Vega, Vega-Lite and vega-embed are inlined from vl-convert's JavaScript bundle, the font is embedded,
-and a Content-Security-Policy lets only the report's own two scripts run and forbids every request
+and a Content-Security-Policy lets only the report's own scripts run and forbids every request
 (``connect-src 'none'``; images and fonts only from ``data:`` URLs). Charts are drawn from the
-Vega-Lite specs that the ``newsdesk`` Altair renderer stores in the notebook outputs. Outputs cannot
-add scripts: script-bearing HTML and JavaScript outputs are replaced by a note, and article text
-reaches the page only escaped (pandas tables, printed text, script-safe JSON for chart data).
+Vega-Lite specs that the ``newsdesk`` Altair renderer stores in the notebook outputs, and interactive
+tables from the rows that ``newsdesk.present.tables`` stores beside its HTML: each becomes an escaped
+HTML table (readable without scripts) that the DataTables bundle itables ships, inlined once, turns into
+a sortable, searchable table. Outputs cannot add scripts: script-bearing HTML and JavaScript outputs are
+replaced by a note, and article text reaches the page only escaped (tables, printed text, script-safe
+JSON for chart data).
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import Any
 
 import nbformat
 
-from newsdesk.present import charts
+from newsdesk.briefing.base import MEMO_NAME
+from newsdesk.present import charts, tables
 
 #: Output mimetypes that would run code in the page; they are dropped from the report.
 SCRIPT_MIMETYPES = ("application/javascript", "application/vnd.jupyter.widget-view+json")
@@ -97,25 +101,40 @@ def _csp(scripts: Sequence[str]) -> str:
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
         for s in scripts
     )
-    # Vega compiles its expressions with Function(), hence 'unsafe-eval'; inline handlers stay blocked.
+    # Vega compiles its expressions with Function(), and the DataTables bundle (inside a hashed script)
+    # runs as one, hence 'unsafe-eval'; inline handlers stay blocked.
     return (
         f"default-src 'none'; script-src {hashes} 'unsafe-eval'; style-src 'unsafe-inline'; "
         "img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'"
     )
 
 
-def prepare_outputs(nb: nbformat.NotebookNode, prefix: str, specs: dict[str, Any]) -> int:
-    """Swap chart outputs for placeholders (specs go to ``specs``); drop outputs that carry scripts.
+@dataclass
+class PreparedOutputs:
+    """What :func:`prepare_outputs` did to a notebook's outputs."""
 
-    Returns the number of outputs replaced by a note because they would have run a script.
-    """
-    blocked = 0
+    blocked: int = 0
+    tables: int = 0
+
+
+def prepare_outputs(nb: nbformat.NotebookNode, prefix: str, specs: dict[str, Any]) -> PreparedOutputs:
+    """Swap chart outputs for placeholders (specs go to ``specs``) and interactive tables for escaped HTML
+    tables; replace outputs that carry scripts by a note. Returns how many of each."""
+    done = PreparedOutputs()
     for index, cell in enumerate(nb.cells):
         for number, output in enumerate(cell.get("outputs", [])):
             data = output.get("data")
             if not data:
                 continue
-            if charts.SPEC_MIMETYPE in data:
+            table = (
+                tables.static_html(data[tables.TABLE_MIMETYPE], f"table-{prefix}-{index}-{number}")
+                if tables.TABLE_MIMETYPE in data
+                else None
+            )
+            if table is not None:
+                done.tables += 1
+                output["data"] = {"text/html": table}
+            elif charts.SPEC_MIMETYPE in data:
                 chart_id = f"chart-{prefix}-{index}-{number}"
                 specs[chart_id] = data[charts.SPEC_MIMETYPE]
                 label = html.escape(_plain(data.get("text/plain", "chart")), quote=True)
@@ -127,14 +146,14 @@ def prepare_outputs(nb: nbformat.NotebookNode, prefix: str, specs: dict[str, Any
                 any(m in data for m in SCRIPT_MIMETYPES)
                 or "<script" in str(data.get("text/html", "")).lower()
             ):
-                blocked += 1
+                done.blocked += 1
                 output["data"] = {
                     "text/html": '<p class="newsdesk-blocked">An output that runs a script is not shown in '
                     "this report (open the executed notebook). Display charts with the newsdesk renderer.</p>"
                 }
             output.pop("metadata", None)
             output["metadata"] = {}
-    return blocked
+    return done
 
 
 def _plain(text: Any) -> str:
@@ -185,12 +204,13 @@ def build_report(
 
     merged = nbformat.v4.new_notebook()
     specs: dict[str, Any] = {}
+    n_tables = 0
     for run in runs:
         if not run.path.exists():
             continue
         nb = nbformat.read(run.path, as_version=4)
         merged.metadata = merged.metadata or nb.metadata
-        prepare_outputs(nb, _anchor(run.name), specs)
+        n_tables += prepare_outputs(nb, _anchor(run.name), specs).tables
         start = nbformat.v4.new_markdown_cell(
             f'<div class="newsdesk-notebook-start" id="{_anchor(run.name)}">{html.escape(run.name)}</div>'
         )
@@ -199,12 +219,13 @@ def build_report(
 
     bundle = _javascript_bundle()
     embed = _EMBED_JS % {"specs": charts.script_json(specs)}
+    scripts = [bundle, embed, *(tables.report_scripts() if n_tables else [])]
     resources = {
         "newsdesk": {
-            "csp": _csp([bundle, embed]),
-            "css": charts.font_face_css() + _CSS % {"font": charts.FONT_STACK},
+            "csp": _csp(scripts),
+            "css": charts.font_face_css() + _CSS % {"font": charts.FONT_STACK} + tables.REPORT_CSS,
             "header": _header(title, parameters, runs, selection),
-            "scripts": f"<script>{bundle}</script>\n<script>{embed}</script>",
+            "scripts": "\n".join(f"<script>{script}</script>" for script in scripts),
         }
     }
     exporter = HTMLExporter(
@@ -235,6 +256,12 @@ def build_index(
         parts.append(
             f'<p><a href="{html.escape(report.name)}"><strong>Report</strong></a>'
             " (every notebook on one page; works offline)</p>"
+        )
+    memo = out / MEMO_NAME
+    if memo.exists():
+        parts.append(
+            f'<p><a href="{html.escape(memo.name)}"><strong>Memo</strong></a>'
+            " (an editable Word file: key quotes, dates, findings, charts, and the evidence behind each)</p>"
         )
     parts.append("<h2>Executed notebooks</h2><ul>")
     for run in runs:

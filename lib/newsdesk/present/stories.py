@@ -86,6 +86,19 @@ def drill_down(claims: pd.DataFrame, claim_id: str, group: str | None = None) ->
     return chosen[columns].reset_index(drop=True)
 
 
+def claim_sentences(claims: pd.DataFrame, story_id: str | None) -> pd.DataFrame:
+    """Every sentence that carries a claim of ``story_id``: the claim, outlet, article, date, position,
+    voice, speaker and the sentence, by claim then date."""
+    chosen = claims[claims["story_id"] == story_id]
+    table = chosen.assign(
+        claim=chosen["claim_id"].map(claim_labels(claims)), sentence=chosen["sentence"].map(one_line)
+    )
+    columns = ["claim_id", "claim", "outlet", "article_id", "published", "position", "voice", "speaker",
+               "sentence"]  # fmt: skip
+    table = table.sort_values(["claim_id", "published", "article_id"], kind="stable")
+    return table[columns].reset_index(drop=True)
+
+
 def omission_table(omitted: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """Omissions with the claim's representative sentence."""
     return omitted.assign(claim=omitted["claim_id"].map(claim_labels(claims)))
