@@ -22,8 +22,10 @@
 # **Method**
 #
 # - Each dump is first read in its **shape**: layout text (one block per line), Markdown (headings,
-#   lists and links read, link targets left out of the body) or one blob without line breaks (cut
-#   into sentence-sized units). The table below names each article's shape; a "line" is a unit of it.
+#   lists and links read, link targets left out of the body), one blob without line breaks (cut
+#   into sentence-sized units) or an excerpt (a page's first characters, cut inside a sentence: no
+#   footer is assumed, and the cut line is dropped). The table below names each article's shape; a
+#   "line" is a unit of it.
 # - Each line of each dump is scored by a line classifier (cheap line and neighbourhood features,
 #   two passes, trained on a public benchmark of scraped pages) and a few high-precision rules
 #   (share bars, "Read more:" lines, captions); every dropped line gets a reason from a fixed list.
