@@ -29,7 +29,6 @@ from newsdesk.briefing.base import MEMO_NAME, BriefingError
 from newsdesk.briefing.docx_writer import MemoDocument, web_address, xml_text
 from newsdesk.core.text import one_line
 from newsdesk.metadata.dates import publication_dates
-from newsdesk.metadata.outlets import outlet_labels
 from newsdesk.present import charts, framing_charts
 from newsdesk.present import framing as framing_report
 from newsdesk.present import memo as memo_tables
@@ -51,6 +50,8 @@ EVIDENCE_ROWS = 25
 #: Characters of a sentence shown in a table cell.
 CELL_CHARS = 300
 EVIDENCE_COLUMNS = ["article_id", "outlet", "date", "url", "text"]
+#: The outlet cell of an article whose outlet is not known.
+NO_OUTLET = "(not stated)"
 #: Groups (outlets) a memo chart draws at most.
 MEMO_GROUPS = 8
 
@@ -185,7 +186,7 @@ def _article_rows(articles: pd.DataFrame, frame: pd.DataFrame, text_column: str 
     """Evidence rows for ``frame``'s articles: id, outlet, date, address and the sentence."""
     info = articles.set_index("article_id")
     rows = pd.DataFrame({"article_id": frame["article_id"].to_numpy()})
-    rows["outlet"] = rows["article_id"].map(info["outlet_label"]).fillna("(unstated)")
+    rows["outlet"] = rows["article_id"].map(info["outlet_name"])
     rows["date"] = [_date(d) for d in rows["article_id"].map(info["effective_date"])]
     rows["url"] = rows["article_id"].map(info["url"])
     rows["text"] = [_short(t) for t in frame[text_column]] if text_column else ""
@@ -205,7 +206,8 @@ def build_memo(
     """Compute the memo's sections from ``corpus`` with the functions the notebooks use."""
     charts.use_corpus(corpus)
     articles = corpus.articles.copy()
-    articles["outlet_label"] = outlet_labels(articles)
+    named = articles["outlet"].where(articles["outlet"].map(lambda o: isinstance(o, str) and bool(o.strip())))
+    articles["outlet_name"] = named.fillna(NO_OUTLET)  # a reader's name: the id is in its own column
     fingerprint, parts = inputs_fingerprint(articles)
     result = Memo(title, dict(parameters or {}), corpus.selection or None, fingerprint, parts)
     dates = publication_dates(corpus)
@@ -226,7 +228,7 @@ def build_memo(
 @dataclass
 class _Inputs:
     corpus: Corpus
-    articles: pd.DataFrame  # with outlet_label and effective_date
+    articles: pd.DataFrame  # with outlet_name and effective_date
     dates: pd.DataFrame
     memo: Memo
     include_copies: bool
@@ -251,7 +253,7 @@ def _quote_section(inputs: _Inputs, quotes: pd.DataFrame, n_quotes: int) -> list
         rows.append([
             quote.speaker,
             quote.role if isinstance(quote.role, str) else "",
-            (quote.outlet, web_address(info.at[quote.article_id, "url"])),
+            (info.at[quote.article_id, "outlet_name"], web_address(info.at[quote.article_id, "url"])),
             _date(info.at[quote.article_id, "effective_date"]),
             _short(quote.quote),
             (f"{int(quote.n_articles):,}", f"#{evidence}"),
