@@ -12,7 +12,7 @@ import pytest
 import newsdesk
 from newsdesk.core.cache import DiskCache
 from newsdesk.present.boilerplate import article_summary, dump_shapes
-from newsdesk.stripping import shapes, sitechrome
+from newsdesk.stripping import shapes, sitechrome, stripper
 from newsdesk.stripping.corpus import strip_articles
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -115,6 +115,27 @@ def test_a_blob_is_cut_into_sentences_and_chrome_at_its_ends_can_go() -> None:
     assert "relations between the two countries were at their best" in result.body
     assert "All rights reserved" not in result.body
     assert newsdesk.strip(result.body).body == result.body
+
+
+def test_a_blobs_body_is_read_as_a_blob_and_decided_by_the_blobs_model() -> None:
+    sentences = [f"{s} (note {k})." for k, s in enumerate(ARTICLE.rstrip(".").split(". ") * 4)]
+    blob = "Home World Business Sport Subscribe Log in " + " ".join(sentences) + " All rights reserved."
+    result = newsdesk.strip(blob)
+    assert result.shape == "blob" and "\n\n" not in result.body
+    # its sentences, one a line and no blank line between them: a blob's body, read as a blob again,
+    # so the layout model (which reads a paragraph a line) never re-decides it
+    assert shapes.blob_body(result.body)
+    again = newsdesk.strip(result.body)
+    assert again.shape == "blob" and again.body == result.body
+    assert stripper._body_shape(result._detail.view, result._detail.doc, result._detail.keep) == "blob"
+
+
+def test_layout_text_of_paragraphs_without_blank_lines_is_no_blobs_body() -> None:
+    paragraphs = "\n".join([ARTICLE] + [ARTICLE.replace("Monday", day) for day in ("Tuesday", "Friday")])
+    assert not shapes.blob_body(paragraphs)  # several sentences a line
+    assert shapes.detect_shape(paragraphs) == "lines"
+    assert shapes.detect_shape("Home\n\n" + "\n\n".join(ARTICLE.split(". "))) == "lines"  # blank lines
+    assert shapes.detect_shape("\n".join(ARTICLE.split(". "))) == "blob"  # a sentence a line
 
 
 def test_a_huge_one_line_dump_is_segmented_not_dropped() -> None:

@@ -12,7 +12,9 @@ Analysts do not choose their scraper, so a dump is first read as one of four sha
   marks, list bullets, block quotes, emphasis, escapes, images, link targets and reference
   definitions), so the body is plain text.
 - ``blob``: few or no line breaks (BeautifulSoup ``get_text``): its long lines are cut into
-  sentence-sized units, so chrome at the start and end of the page can be cut.
+  sentence-sized units, so chrome at the start and end of the page can be cut. A blob's stripped body
+  (its units, one a line, and no blank line, which layout text puts between its paragraphs) is read
+  as a blob too, so it is decided by the same model when it is stripped again.
 
 In every shape a line longer than :data:`MAX_LINE_CHARS` is cut into sentences, and a unit never
 exceeds :data:`MAX_UNIT_CHARS`, so no input makes the classifier's work superlinear.
@@ -39,6 +41,11 @@ BLOB_MIN_CHARS = 200
 #: ... whose lines longer than :data:`MAX_LINE_CHARS` hold at least this share of its characters
 #: is a blob (so is a one-line dump of 200+ characters).
 BLOB_SHARE = 0.5
+#: Layout text of at least :data:`BLOB_MIN_CHARS` characters in at least this many lines, without a
+#: blank line and with at most this many sentence ends inside a line per line is a blob's body (its
+#: sentences, one a line), so a blob too.
+BLOB_BODY_MIN_LINES = 3
+BLOB_BODY_MAX_CUTS = 0.1
 #: In every shape, a line (a Markdown line without its markup) longer than this is cut into
 #: sentence-sized units. The rule is the same everywhere and looks at one line only, so the units of
 #: a stripped body, read again in whatever shape it has, are the units it was made of.
@@ -134,7 +141,20 @@ def detect_shape(text: str, signals: int | None = None) -> str:
         long_chars = sum(n for n in map(len, text.split("\n")) if n > MAX_LINE_CHARS)
         if "\n" not in text.strip() or long_chars >= BLOB_SHARE * len(text):
             return "blob"
+        if blob_body(text):
+            return "blob"
     return "lines"
+
+
+def blob_body(text: str) -> bool:
+    """Whether ``text`` reads as a blob's body: at least :data:`BLOB_BODY_MIN_LINES` lines, no blank
+    line among them (lines of white space only are blank), and about one sentence a line (at most
+    :data:`BLOB_BODY_MAX_CUTS` places a long line would be cut at per line)."""
+    lines = text.strip().split("\n")
+    if len(lines) < BLOB_BODY_MIN_LINES or not all(line.strip() for line in lines):
+        return False
+    cuts = sum(1 for _ in zip(range(len(lines)), _SENTENCE_CUT_RE.finditer(text), strict=False))
+    return cuts <= BLOB_BODY_MAX_CUTS * len(lines)
 
 
 def read_shape(text: str, shape: str | None = None) -> View:

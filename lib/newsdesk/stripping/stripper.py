@@ -510,9 +510,11 @@ def _body_shape(view: shapes.View, doc: sf.Lines, keep: np.ndarray) -> str:
         and view.markdown_signals < shapes.MARKDOWN_MIN_SIGNALS  # the body has no more signals
         and not (view.lengths > shapes.MAX_LINE_CHARS).any()  # nor a line long enough for a blob
     ):
-        rows = _body_rows(doc, doc.nonblank[keep])
+        kept = doc.nonblank[keep]
+        rows = _body_rows(doc, kept)
         chars = int((doc.ends - doc.starts)[rows].sum()) + len(rows) - 1
-        if chars > shapes.EXCERPT_MAX_CHARS:  # too long for an excerpt: only counted, not rendered
+        # too long for an excerpt, and a blank line (no blob's body): only counted, not rendered
+        if chars > shapes.EXCERPT_MAX_CHARS and len(rows) > len(kept):
             return "lines"
     return shapes.detect_shape(_render(doc, doc.nonblank[keep])[1])
 
@@ -521,8 +523,8 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
     """:func:`strip` with an explicit model, or a function giving the model of a dump shape.
 
     The dump's units are decided by the model of its shape; the body is then re-scored, until stable,
-    by the model of the body's own shape (a Markdown or blob body is plain lines), which is what
-    stripping the body again would use.
+    by the model of the body's own shape (a Markdown body is plain lines; a blob's body, its sentences
+    one a line, is a blob again), which is what stripping the body again would use.
     """
     view = shapes.read_shape(text)
     model_of = model if callable(model) else (lambda _shape: model)

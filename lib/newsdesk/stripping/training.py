@@ -525,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
 
     spec = fit_model(pages, p1, fit_lexicon(pages, vocab, args.lex_c), args)
     spec["title_names"] = TITLE_NAMES
-    spec["title"] = fit_title(examples)
+    spec["title"] = fit_title(examples) if examples else None  # blobs: the headline sits in a unit
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(spec, separators=(",", ":")), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KB) in {time.time() - t0:.0f} s")
