@@ -258,7 +258,8 @@ def _quote_section(inputs: _Inputs, quotes: pd.DataFrame, n_quotes: int) -> list
             _short(quote.quote),
             (f"{int(quote.n_articles):,}", f"#{evidence}"),
         ])  # fmt: skip
-    blocks: list[Any] = [Finding(quote_finding(quotes), None)]
+    finding = quote_finding(quotes)
+    blocks: list[Any] = [Finding(finding, inputs.cite(finding, quotes, "text") if len(quotes) else None)]
     if not rows:
         return [*blocks, Finding("No direct or partial quote with a resolved speaker was found.", None)]
     blocks.append(TableBlock(["speaker", "role", "outlet", "date", "quote", "articles"], rows))
