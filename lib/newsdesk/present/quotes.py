@@ -81,12 +81,19 @@ def quote_finding(quotes: pd.DataFrame) -> str:
     top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0] if len(counts) else None
     kinds = quotes["kind"].value_counts()
     shared = len(quote_spread(quotes))
+    unresolved = len(speakers) - len(resolved)
+    n_articles = quotes["article_id"].nunique()
     parts = [
-        f"{len(quotes)} quotes in {quotes['article_id'].nunique()} articles "
+        f"{_count(len(quotes), 'quote')} in {_count(n_articles, 'article')} "
         f"({kinds.get('direct', 0)} direct, {kinds.get('partial', 0)} partial, "
         f"{kinds.get('indirect', 0)} reported)",
-        f"{top[0]} is quoted most ({top[1]} times)" if top else "no speaker could be resolved",
-        f"{len(speakers) - len(resolved)} have no resolved speaker",
-        f"{shared} quote(s) appear in more than one article",
+        f"{top[0]} is quoted most ({_count(top[1], 'time')})" if top else "no speaker could be resolved",
+        f"{unresolved} {'has' if unresolved == 1 else 'have'} no resolved speaker",
+        f"{_count(shared, 'quote')} {'appears' if shared == 1 else 'appear'} in more than one article",
     ]
     return "; ".join(parts) + "."
+
+
+def _count(n: int, noun: str) -> str:
+    """``"1 quote"``, ``"3 quotes"``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
