@@ -16,3 +16,8 @@ def normal_words(text: object) -> str:
 def one_line(text: object) -> object:
     """``text`` with every run of white space (a body's line breaks) as one space; non-text as it is."""
     return " ".join(text.split()) if isinstance(text, str) else text
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` with its noun in the right number: ``"1 quote"``, ``"3 quotes"``, ``"2 stories"``."""
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from newsdesk.analysis.quotes import quote_spread, speaker_roles
-from newsdesk.core.text import one_line
+from newsdesk.core.text import counted, one_line
 from newsdesk.metadata.outlets import outlet_labels
 
 if TYPE_CHECKING:
@@ -84,16 +84,11 @@ def quote_finding(quotes: pd.DataFrame) -> str:
     unresolved = len(speakers) - len(resolved)
     n_articles = quotes["article_id"].nunique()
     parts = [
-        f"{_count(len(quotes), 'quote')} in {_count(n_articles, 'article')} "
+        f"{counted(len(quotes), 'quote')} in {counted(n_articles, 'article')} "
         f"({kinds.get('direct', 0)} direct, {kinds.get('partial', 0)} partial, "
         f"{kinds.get('indirect', 0)} reported)",
-        f"{top[0]} is quoted most ({_count(top[1], 'time')})" if top else "no speaker could be resolved",
+        f"{top[0]} is quoted most ({counted(top[1], 'time')})" if top else "no speaker could be resolved",
         f"{unresolved} {'has' if unresolved == 1 else 'have'} no resolved speaker",
-        f"{_count(shared, 'quote')} {'appears' if shared == 1 else 'appear'} in more than one article",
+        f"{counted(shared, 'quote')} {'appears' if shared == 1 else 'appear'} in more than one article",
     ]
     return "; ".join(parts) + "."
-
-
-def _count(n: int, noun: str) -> str:
-    """``"1 quote"``, ``"3 quotes"``."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from newsdesk.analysis.stories import CARRIED_OWN, CARRIED_QUOTED, NOT_CARRIED
-from newsdesk.core.text import one_line
+from newsdesk.core.text import counted, one_line
 from newsdesk.present import charts
 
 #: Colours of a claim × group cell: carried in the outlet's own words, only inside quotes, left out.
@@ -116,10 +116,10 @@ def story_finding(
     multi = int((shared >= 2).sum())
     label = _short(one_line(stories.loc[stories["story_id"] == story_id, "label"].iloc[0]))
     of_story = claims[claims["story_id"] == story_id]
-    n_claims = _count(of_story["claim_id"].nunique(), "claim")
+    n_claims = counted(of_story["claim_id"].nunique(), "claim")
     parts = [
-        f"{_count(len(originals), 'article')} {'forms' if len(originals) == 1 else 'form'} "
-        f"{_count(n_stories, 'story', 'stories')}; {multi:,} of "
+        f"{counted(len(originals), 'article')} {'forms' if len(originals) == 1 else 'form'} "
+        f"{counted(n_stories, 'story', 'stories')}; {multi:,} of "
         f"them {'is' if multi == 1 else 'are'} covered by two or more articles.",
         f"The largest, {story_id} (\u201c{label}\u201d), has {n_claims} carried by two or more articles.",
     ]
@@ -131,10 +131,6 @@ def story_finding(
     if disagreeing:
         parts.append(f"In {disagreeing:,} of its claims the outlets state different figures.")
     return " ".join(parts)
-
-
-def _count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
 
 
 def _short(text: object, limit: int = LABEL_CHARS) -> str:
