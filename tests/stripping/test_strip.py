@@ -263,6 +263,49 @@ def test_comment_section_after_the_article_is_dropped() -> None:
     assert "Doubling the volume by 2030" not in r.body
 
 
+_STAMPED = (
+    " 12 Anna K 1 year ago I have been following rail freight between the two countries for years."
+    " This agreement is long overdue in my opinion, and the crossings should have come first."
+    " 4 Mark T Reilly 2 years ago Doubling the volume by 2030 sounds ambitious to me."
+    " Tom Baker says: the tariffs will matter more than the track gauge in the end."
+    " 7 Jo Lee 3 days ago The joint fund for rolling stock is what matters most to the freight operators."
+)
+
+
+@pytest.mark.parametrize(
+    ("unit", "stamp"),
+    [
+        ("12 Anna K 1 year ago I have been following rail freight for years.", True),
+        ("Mark T Reilly 2 years ago Doubling the volume sounds ambitious.", True),
+        ("Tom Baker says: the tariffs will matter more.", True),
+        ("We got the keys 48 hours ago and the house is full of boxes.", False),  # stop words: prose
+        ("The line to the border crossing at Zabaikalsk opened 15 years ago.", False),  # not at the start
+        ("Officials 3 days ago said the crossing would open in 2027.", True),  # (only counts in a section)
+    ],
+)
+def test_comment_stamp_opens_a_unit(unit: str, stamp: bool) -> None:
+    assert line_stats(split_lines(unit)).values[STAT_ROW["comment_stamp"]].tolist() == [float(stamp)]
+
+
+def test_stamped_reader_comments_after_a_blob_article_are_dropped() -> None:
+    """A blob (one run of text): the comments are sentence units opening with "name N years ago"; from
+    the first of several such stamps past the article's prose, the rest of the page is comments."""
+    story = " ".join(_STORY.split("\n\n", 2)[2].split("Published")[0].split())
+    r = newsdesk.strip(story + _STAMPED)
+    assert r.shape == "blob" and len(r.lines) > 8
+    assert "Russian and Chinese transport ministers agreed on Tuesday" in r.body
+    assert '"Rail is the backbone of our trade,"' in r.body
+    dropped = r.lines[~r.lines["kept"]]
+    comments = ("12 Anna K 1 year ago", "This agreement is long overdue", "4 Mark T Reilly", "Tom Baker says")
+    for unit in comments:
+        assert unit not in r.body
+        assert dropped[dropped["text"].str.startswith(unit)]["reason"].tolist() == ["comment-form"]
+    assert newsdesk.strip(r.body).body == r.body
+    # one stamp is no comment section: the model decides it
+    single = newsdesk.strip(story + _STAMPED.split(" This agreement")[0])
+    assert "comment-form" not in set(single.lines["reason"])
+
+
 def test_only_a_comment_header_past_the_prose_opens_the_comment_section() -> None:
     """ "N Comments" under the headline is a counter; past the article's prose it heads the comments."""
     text = "Moscow, Beijing pledge rail deal\n3 Comments\n\n" + _STORY.split("\n\n", 2)[2] + _COMMENTS

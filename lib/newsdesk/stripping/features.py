@@ -144,6 +144,7 @@ _STOPWORDS = (
     "their we you he she his her which will can would were been also its our i if so there what when who "
     "more about than into these those them had do does may could should all some one"
 )
+_STOP_SET = frozenset(_STOPWORDS.split())
 _MONTHS = (
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
     "september october november december"
@@ -399,13 +400,25 @@ _COMMENT_HEAD_RE = re.compile(
 )
 _COMMENT_HEAD_WORDS = 12
 _COMMENT_HEAD_AFTER = 0.5  # share of the page's prose words a comment header must come after
+# A reader's comment that opens with its stamp: an optional vote count, a name of up to three words (no
+# stop word: not "We got the keys 48 hours ago"), a relative time ("10 Sara 1 year ago Can we ...",
+# "Tom Baker says: ..."). Two or more of them past the article's prose open a comment section, which runs
+# to the page's end (on the kit's train pages in every shape, what that drops holds no gold text).
+_STAMP_NAME = r"(?:[^\W\d_][\w.'’-]*\s+){1,3}"
+_COMMENT_STAMP_RE = re.compile(
+    rf"(?:\d+\s+)?({_STAMP_NAME})(?:(?:\d+|an?|one)\s+(?:second|minute|hour|day|week|month|year)s?\s+ago\b"
+    r"|says\s*:)",
+    re.I,
+)
+_COMMENT_STAMP_CHARS = 60  # characters of a unit its stamp is looked for in
+_COMMENT_STAMPS = 2  # stamps past the prose that open a comment section
 
 _STAT_NAMES = [
     "n_alpha", "n_upper", "n_digit", "n_punct", "n_term", "n_comma", "n_sep", "n_char", "n_words", "n_uwords",
     "ends_term", "ends_colon", "ends_alnum", "start_upper", "start_lower", "start_digit", "start_bullet",
     "indented", "ellipsis", "n_clock", "n_stop", "n_date", "n_hint",
     *[f"fam_{f}" for f in _FAMILY_NAMES], *[f"fam0_{f}" for f in _FAMILY_NAMES], "rule0",
-    "comment_head", "clutter", "lex",
+    "comment_stamp", "comment_head", "clutter", "lex",
 ]
 STAT_ROW = {name: i for i, name in enumerate(_STAT_NAMES)}
 
@@ -480,6 +493,7 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     match = _COMMENT_HEAD_RE.match
     stripped = doc.stripped
     out[STAT_ROW["comment_head"], short] = [match(stripped[i][:120]) is not None for i in short.tolist()]
+    out[STAT_ROW["comment_stamp"]] = [_comment_stamp(s) for s in stripped]
     if lexicon is not None:
         hit = vid >= 0
         weight = np.zeros(len(codes))
@@ -488,6 +502,12 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     ids_map: dict[str, int] = {}
     ids = np.fromiter(map(ids_map.setdefault, doc.stripped, range(n)), np.int64, n)
     return LineStats(out, ids)
+
+
+def _comment_stamp(s: str) -> bool:
+    """Whether ``s`` opens with a reader's stamp (:data:`_COMMENT_STAMP_RE`)."""
+    m = _COMMENT_STAMP_RE.match(s[:_COMMENT_STAMP_CHARS])
+    return m is not None and not any(w in _STOP_SET for w in m.group(1).lower().split())
 
 
 def base_features(doc: Lines, lexicon: Lexicon | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -590,6 +610,9 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     late = prose_words >= _COMMENT_HEAD_AFTER * max(float(prose_words[-1]), 1.0)
     opens_comments = comment_head & late
     out[row["after_comments"]] = (np.cumsum(opens_comments) - opens_comments) > 0
+    # readers' comments: from the first stamped comment past the prose on, when there are several
+    stamps = (v[STAT_ROW["comment_stamp"]] > 0) & late
+    reader_comments = (np.cumsum(stamps) > 0) & (stamps.sum() >= _COMMENT_STAMPS)
     ctx = window_mean(np.vstack([(fam["comment"] > 0) & (n_words <= 6), (n_clock > 0) | (n_date > 0)]), 3)
     out[row["comment_ctx"]], out[row["stamp_ctx"]] = ctx
     shares = window_mean(np.vstack([np.where(prose, n_words, 0.0), n_words]), 5)
@@ -612,7 +635,7 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     out[at : at + len(LEXICAL_NAMES)] = lexical_columns(v[-1])
     aux = {
         "n_words": n_words, "n_char": n_char, "short": short, "block": block, "ids": ids,
-        "opens_comments": opens_comments,
+        "opens_comments": opens_comments, "reader_comments": reader_comments,
     }
     return out, aux
 

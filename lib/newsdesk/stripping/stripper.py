@@ -310,6 +310,7 @@ def _decide(
     if model.cut_tail and reason[-1] < 0 and _cut_tail(doc, n - 1):
         reason[-1] = _R["fragment"]
     reason[aux["opens_comments"] & (reason < 0)] = _R["comment-form"]  # "3 Comments" past the prose
+    reason[aux["reader_comments"] & (reason < 0)] = _R["comment-form"]  # readers' stamped comments
     keep = model.keep(np.where(reason < 0, prob, 0.0), aux["n_words"]) & (reason < 0)
     return keep, prob, reason, aux
 
@@ -567,6 +568,7 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
             sub_prob[-1] = 0.0
             reason[rows[-1]] = _R["fragment"]
         sub_keep = body_model.keep(sub_prob, sub_aux["n_words"]) & ~sub_aux["opens_comments"]
+        sub_keep &= ~sub_aux["reader_comments"]
         sub_keep[-1] &= not cut
         keep[rows[~sub_keep]] = False
         if not _cleanup(doc, stats, keep, reason, cache) and sub_keep.all():
