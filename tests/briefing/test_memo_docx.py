@@ -109,6 +109,21 @@ def test_a_corpus_template_gives_the_memo_its_styles(tmp_path: Path, seed_corpus
     assert all("Sample text" not in p.text for p in document.paragraphs)
 
 
+def test_a_template_without_the_memos_styles_falls_back_with_a_warning(
+    tmp_path: Path, seed_corpus_dir: Path
+) -> None:
+    template = Document(str(PACKAGE_TEMPLATE))
+    for name in ("Table Grid", "Caption", "List Bullet"):
+        template.styles.element.remove(template.styles[name].element)
+    chosen = tmp_path / "bare.docx"
+    template.save(str(chosen))
+    path = tmp_path / "memo.docx"
+    with pytest.warns(UserWarning, match="lacks the styles"):
+        corpus_memo(seed_corpus_dir, path, parameters={"title": "Bare"}, template=chosen)
+    document = Document(str(path))
+    assert len(document.tables) >= 3 and len(document.inline_shapes) >= 3
+
+
 def test_the_memo_never_replaces_a_file_newsdesk_did_not_write(tmp_path: Path, seed_corpus_dir: Path) -> None:
     foreign = tmp_path / "notes.docx"
     foreign.write_bytes(b"an analyst's own file")

@@ -9,6 +9,7 @@ heading). Every string passes :func:`xml_text` first: article text may hold char
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -133,7 +134,8 @@ class MemoDocument:
         """A table with a bold header row; a cell value is text, or a (text, target) pair for a link
         (target: a web address, ``#name`` for a bookmark, or None for no link)."""
         table = self.document.add_table(rows=1, cols=len(header))
-        table.style = self._style("Table Grid")
+        if "Table Grid" in self._available:  # a template without it: the table takes Word's default
+            table.style = "Table Grid"
         table.autofit = False
         for cell, name in zip(table.rows[0].cells, header, strict=True):
             cell.paragraphs[0].add_run(xml_text(name)).bold = True
@@ -169,8 +171,6 @@ class MemoDocument:
 
     def image(self, png: bytes, *, width_inches: float = 6.0) -> None:
         """A chart image at ``width_inches`` wide (height by its aspect ratio)."""
-        from io import BytesIO
-
         self.document.add_picture(BytesIO(png), width=Inches(width_inches))
 
     def footer(self, text: str) -> None:
