@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from newsdesk.briefing.base import MEMO_NAME, BriefingError
 from newsdesk.briefing.docx_writer import MemoDocument, web_address, xml_text
 from newsdesk.core.text import one_line
 from newsdesk.metadata.dates import publication_dates
+from newsdesk.parsing.pipeline import MODEL_NAME, pipeline_fingerprint
 from newsdesk.present import charts, framing_charts
 from newsdesk.present import framing as framing_report
 from newsdesk.present import memo as memo_tables
@@ -112,13 +114,9 @@ class TableBlock:
 def inputs_fingerprint(articles: pd.DataFrame) -> tuple[str, dict[str, str]]:
     """A SHA-256 over the articles' ids and text hashes, the newsdesk version, the spaCy model and
     the parse pipeline; with its parts, for the memo's appendix."""
-    from newsdesk.parsing.pipeline import MODEL_NAME, pipeline_fingerprint
-
     try:
-        from importlib.metadata import version
-
         model = f"{MODEL_NAME} {version(MODEL_NAME.replace('_', '-'))}"
-    except Exception:
+    except PackageNotFoundError:  # the name alone still tells models apart
         model = MODEL_NAME
     pairs = sorted(zip(articles["article_id"].astype(str), articles["sha256"].astype(str), strict=True))
     digest = hashlib.sha256()
@@ -126,7 +124,7 @@ def inputs_fingerprint(articles: pd.DataFrame) -> tuple[str, dict[str, str]]:
         digest.update(f"{article_id}\t{sha}\n".encode())
     articles_digest = digest.hexdigest()
     parts = {
-        "articles": f"{len(pairs):,} (ids and text hashes: sha256 {articles_digest[:16]})",
+        "articles": f"{len(pairs):,}; sha256 of their ids and text hashes {articles_digest}",
         "newsdesk": __version__,
         "model": model,
         "pipeline": pipeline_fingerprint(),
