@@ -28,7 +28,7 @@ from newsdesk.analysis import chronology, framing, stories
 from newsdesk.analysis.quotes import corpus_quotes
 from newsdesk.briefing.base import MEMO_NAME, BriefingError
 from newsdesk.briefing.docx_writer import MemoDocument, web_address, xml_text
-from newsdesk.core.text import one_line
+from newsdesk.core.text import shortened
 from newsdesk.metadata.dates import publication_dates
 from newsdesk.parsing.pipeline import MODEL_NAME, pipeline_fingerprint
 from newsdesk.present import charts, framing_charts
@@ -175,11 +175,6 @@ def _date(value: object) -> str:
     return "" if pd.isna(stamp) else f"{stamp:%Y-%m-%d}"
 
 
-def _short(text: object, limit: int = CELL_CHARS) -> str:
-    flat = one_line(text) if isinstance(text, str) else ""
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "\u2026"
-
-
 def _article_rows(articles: pd.DataFrame, frame: pd.DataFrame, text_column: str | None) -> pd.DataFrame:
     """Evidence rows for ``frame``'s articles: id, outlet, date, address and the sentence."""
     info = articles.set_index("article_id")
@@ -187,7 +182,7 @@ def _article_rows(articles: pd.DataFrame, frame: pd.DataFrame, text_column: str 
     rows["outlet"] = rows["article_id"].map(info["outlet_name"])
     rows["date"] = [_date(d) for d in rows["article_id"].map(info["effective_date"])]
     rows["url"] = rows["article_id"].map(info["url"])
-    rows["text"] = [_short(t) for t in frame[text_column]] if text_column else ""
+    rows["text"] = [shortened(t, CELL_CHARS) for t in frame[text_column]] if text_column else ""
     return rows
 
 
@@ -238,7 +233,7 @@ class _Inputs:
 
 def _corpus_section(inputs: _Inputs) -> list[Any]:
     line = memo_tables.corpus_line(inputs.corpus.articles, inputs.dates)
-    first_lines = inputs.articles["text"].map(lambda t: _short(str(t).strip().split("\n", 1)[0], 120))
+    first_lines = inputs.articles["text"].map(lambda t: shortened(str(t).strip().split("\n", 1)[0], 120))
     return [Finding(line, inputs.cite(line, inputs.articles.assign(text=first_lines), "text"))]
 
 
@@ -246,14 +241,14 @@ def _quote_section(inputs: _Inputs, quotes: pd.DataFrame, n_quotes: int) -> list
     info = inputs.articles.set_index("article_id")
     rows: list[list[object]] = []
     for quote in memo_tables.key_quotes(quotes, n=n_quotes).itertuples(index=False):
-        finding = f"{quote.speaker}: \u201c{_short(quote.quote, 120)}\u201d"
+        finding = f"{quote.speaker}: \u201c{shortened(quote.quote, 120)}\u201d"
         evidence = inputs.cite(finding, _carrying(quotes, quote.article_id, quote.quote), "text")
         rows.append([
             quote.speaker,
             quote.role if isinstance(quote.role, str) else "",
             (info.at[quote.article_id, "outlet_name"], web_address(info.at[quote.article_id, "url"])),
             _date(info.at[quote.article_id, "effective_date"]),
-            _short(quote.quote),
+            shortened(quote.quote, CELL_CHARS),
             (f"{int(quote.n_articles):,}", f"#{evidence}"),
         ])  # fmt: skip
     finding = quote_finding(quotes)
@@ -279,7 +274,7 @@ def _date_section(inputs: _Inputs, n_events: int) -> list[Any]:
         evidence = inputs.cite(f"{event.date}: {event.event}", mentions, "sentence")
         count = (f"{int(event.n_articles):,}", f"#{evidence}")
         conflict = "yes" if event.conflict else ""
-        rows.append([str(event.date), event.event, count, conflict, _short(event.example)])
+        rows.append([str(event.date), event.event, count, conflict, shortened(event.example, CELL_CHARS)])
     caption = "The key dated events and the articles that give them (notebook 03)."
     return [
         TableBlock(["date", "event", "articles", "dates conflict", "example"], rows),
@@ -405,7 +400,7 @@ def _write_appendix(document: MemoDocument, memo: Memo) -> None:
         f"(at most {EVIDENCE_ROWS} rows each; the notebooks list all)."
     )
     for number, entry in enumerate(memo.evidence, start=1):
-        document.heading(f"E{number}. {_short(entry.finding, 200)}", 2, bookmark=entry.anchor)
+        document.heading(f"E{number}. {shortened(entry.finding, 200)}", 2, bookmark=entry.anchor)
         shown = entry.rows.head(EVIDENCE_ROWS)
         if shown.empty:
             document.paragraph("No sentence or article stands behind this figure.", italic=True)

@@ -21,3 +21,9 @@ def one_line(text: object) -> object:
 def counted(n: int, singular: str, plural: str | None = None) -> str:
     """``n`` with its noun in the right number: ``"1 quote"``, ``"3 quotes"``, ``"2 stories"``."""
     return f"{n:,} {singular if n == 1 else plural or singular + 's'}"
+
+
+def shortened(text: object, limit: int) -> str:
+    """``text`` on one line, cut to at most ``limit`` characters with an ellipsis ("" for non-text)."""
+    flat = " ".join(text.split()) if isinstance(text, str) else ""
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "\u2026"

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 
 from newsdesk.analysis.stories import CARRIED_OWN, CARRIED_QUOTED, NOT_CARRIED
-from newsdesk.core.text import counted, one_line
+from newsdesk.core.text import counted, one_line, shortened
 from newsdesk.present import charts
 
 #: Colours of a claim × group cell: carried in the outlet's own words, only inside quotes, left out.
@@ -29,7 +29,7 @@ def story_table(stories: pd.DataFrame) -> pd.DataFrame:
         n_outlets=("outlet", "nunique"),
         n_copies=("is_copy", "sum"),
     ).reset_index()
-    table["label"] = table["label"].map(lambda text: _short(one_line(text)))
+    table["label"] = table["label"].map(lambda text: shortened(text, LABEL_CHARS))
     return table
 
 
@@ -45,7 +45,7 @@ def largest_story(stories: pd.DataFrame) -> str | None:
 def claim_labels(claims: pd.DataFrame) -> pd.Series:
     """Each claim id's representative sentence, shortened for a chart axis."""
     first = claims.drop_duplicates("claim_id").set_index("claim_id")["representative"]
-    return first.map(lambda text: f"{_short(one_line(text), 70)}")
+    return first.map(lambda text: shortened(text, 70))
 
 
 def map_chart(cells: pd.DataFrame, claims: pd.DataFrame, *, top: int = MAP_CLAIMS) -> alt.Chart:
@@ -114,7 +114,7 @@ def story_finding(
     n_stories = originals["story_id"].nunique()
     shared = originals.groupby("story_id").size()
     multi = int((shared >= 2).sum())
-    label = _short(one_line(stories.loc[stories["story_id"] == story_id, "label"].iloc[0]))
+    label = shortened(stories.loc[stories["story_id"] == story_id, "label"].iloc[0], LABEL_CHARS)
     of_story = claims[claims["story_id"] == story_id]
     n_claims = counted(of_story["claim_id"].nunique(), "claim")
     parts = [
@@ -131,8 +131,3 @@ def story_finding(
     if disagreeing:
         parts.append(f"In {disagreeing:,} of its claims the outlets state different figures.")
     return " ".join(parts)
-
-
-def _short(text: object, limit: int = LABEL_CHARS) -> str:
-    text = str(text) if isinstance(text, str) else ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
