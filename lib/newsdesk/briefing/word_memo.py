@@ -268,9 +268,12 @@ def _date_section(inputs: _Inputs, n_events: int) -> list[Any]:
     if key_events.empty:
         return [Finding("No labelled dated event was found.", None)]
     labelled = events[events["event"].notna()]
+    # each key event's mentions: its group's, the group named by its first label (as key_events names it)
+    groups = memo_tables.event_groups(labelled)
+    label_of_group = labelled.groupby(groups, sort=False)["event"].transform("first")
     rows: list[list[object]] = []
     for event in key_events.itertuples(index=False):
-        mentions = labelled[labelled["event"].str.lower() == str(event.event).lower()]
+        mentions = labelled[label_of_group == event.event]
         evidence = inputs.cite(f"{event.date}: {event.event}", mentions, "sentence")
         count = (f"{int(event.n_articles):,}", f"#{evidence}")
         conflict = "yes" if event.conflict else ""

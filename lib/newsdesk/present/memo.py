@@ -61,7 +61,7 @@ def key_events(events: pd.DataFrame, *, n: int = 8) -> pd.DataFrame:
     labelled = events[events["event"].notna()] if len(events) else events
     if labelled.empty:
         return pd.DataFrame(columns=columns)
-    key = labelled["event_key"].fillna(labelled["event"].str.lower())
+    key = event_groups(labelled)
     table = (
         labelled.assign(key=key)
         .groupby("key", sort=False)
@@ -78,6 +78,12 @@ def key_events(events: pd.DataFrame, *, n: int = 8) -> pd.DataFrame:
     table = table.sort_values("date").reset_index(drop=True)
     table["date"] = table["date"].dt.date
     return table[columns]
+
+
+def event_groups(labelled: pd.DataFrame) -> pd.Series:
+    """The group :func:`key_events` puts each labelled mention in: its compared event (``event_key``),
+    else its label lower-cased."""
+    return labelled["event_key"].fillna(labelled["event"].str.lower())
 
 
 def corpus_line(articles: pd.DataFrame, dates: pd.DataFrame | None = None) -> str:
