@@ -572,7 +572,8 @@ def _story_table(
     for sentence, claim in claim_of.items():
         claims_of_article[keys.article_ids[article[sentence]]].add(claim)
     table["n_claims"] = [len(claims_of_article.get(a, ())) for a in table["article_id"]]
-    bodies = dict(zip(corpus_bodies(corpus)["article_id"], corpus_bodies(corpus)["body"], strict=True))
+    stripped = corpus_bodies(corpus)
+    bodies = dict(zip(stripped["article_id"], stripped["body"], strict=True))
     headline = {}
     for k, article_id in enumerate(keys.article_ids):  # its headline, else its first sentence
         sentences = keys.of_article(k)
