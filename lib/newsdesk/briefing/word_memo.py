@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -175,9 +176,9 @@ def _date(value: object) -> str:
     return "" if pd.isna(stamp) else f"{stamp:%Y-%m-%d}"
 
 
-def _article_rows(articles: pd.DataFrame, frame: pd.DataFrame, text_column: str | None) -> pd.DataFrame:
-    """Evidence rows for ``frame``'s articles: id, outlet, date, address and the sentence."""
-    info = articles.set_index("article_id")
+def _article_rows(info: pd.DataFrame, frame: pd.DataFrame, text_column: str | None) -> pd.DataFrame:
+    """Evidence rows for ``frame``'s articles (``info``: the articles by id): id, outlet, date, address
+    and the sentence."""
     rows = pd.DataFrame({"article_id": frame["article_id"].to_numpy()})
     rows["outlet"] = rows["article_id"].map(info["outlet_name"])
     rows["date"] = [_date(d) for d in rows["article_id"].map(info["effective_date"])]
@@ -226,9 +227,14 @@ class _Inputs:
     memo: Memo
     include_copies: bool
 
+    @cached_property
+    def by_id(self) -> pd.DataFrame:
+        """The articles indexed by their id."""
+        return self.articles.set_index("article_id")
+
     def cite(self, finding: str, frame: pd.DataFrame, text_column: str | None) -> str:
         """Register ``frame``'s rows (article_id and ``text_column``) as the evidence of ``finding``."""
-        return self.memo.cite(finding, _article_rows(self.articles, frame, text_column))
+        return self.memo.cite(finding, _article_rows(self.by_id, frame, text_column))
 
 
 def _corpus_section(inputs: _Inputs) -> list[Any]:
@@ -238,7 +244,7 @@ def _corpus_section(inputs: _Inputs) -> list[Any]:
 
 
 def _quote_section(inputs: _Inputs, quotes: pd.DataFrame, n_quotes: int) -> list[Any]:
-    info = inputs.articles.set_index("article_id")
+    info = inputs.by_id
     rows: list[list[object]] = []
     for quote in memo_tables.key_quotes(quotes, n=n_quotes).itertuples(index=False):
         finding = f"{quote.speaker}: \u201c{shortened(quote.quote, 120)}\u201d"
