@@ -62,7 +62,7 @@ _DUP_MAX_WORDS = 80  # words of a line looked at for repeats
 _RULE_CHARS = 300  # characters of a line the reason heuristics look at
 
 _R = {name: i for i, name in enumerate(REASONS)}
-_CHUNK = 2048  # lines per block when evaluating the step functions
+_CHUNK = 1024  # lines per block when evaluating the step functions (bounded memory, cache-sized)
 
 
 class Model:
@@ -150,7 +150,8 @@ class Additive:
         if len(self.cols):
             for at in range(0, x.shape[1], _CHUNK):  # bounded memory on huge documents
                 part = x[self.cols, at : at + _CHUNK]
-                z[at : at + _CHUNK] += self.delta @ (part >= self.thresholds)
+                # as floats: a product with a boolean matrix misses the fast (BLAS) path, 10x slower
+                z[at : at + _CHUNK] += self.delta @ (part >= self.thresholds).astype(np.float64)
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
 
@@ -245,16 +246,19 @@ def _duplicates(
     """Later copies of paragraphs: kept lines of 8+ words, standing alone between blank lines and
     ending a sentence, whose word triples nearly all occur in earlier kept lines.
 
-    ``cache`` keeps the document's word hashes between calls on the same document."""
+    ``cache`` keeps the word hashes of the lines looked at between calls on the same document (the
+    kept lines only shrink, so the first call's lines are hashed once)."""
     dup = np.zeros(len(stripped), bool)
     n_words = stats.values[sf.STAT_ROW["n_words"]]
     idx = np.flatnonzero(keep & (n_words >= 3))
     if len(idx) < 2:
         return dup
-    if "hashes" not in cache:
-        cache["hashes"], cache["lines"] = sf.word_hashes(stripped, _DUP_MAX_WORDS, _DUP_MAX_WORDS * 12)
     chosen = np.zeros(len(stripped), bool)
     chosen[idx] = True
+    if "hashes" not in cache or (chosen & ~cache["hashed"]).any():
+        lines = [stripped[i] for i in idx.tolist()]
+        hashes, local = sf.word_hashes(lines, _DUP_MAX_WORDS, _DUP_MAX_WORDS * 12)
+        cache["hashes"], cache["lines"], cache["hashed"] = hashes, idx[local], chosen.copy()
     mine = chosen[cache["lines"]]
     h = cache["hashes"][mine]
     line = np.searchsorted(idx, cache["lines"][mine])  # position of each word's line in idx
