@@ -23,12 +23,14 @@
 #
 # - Each dump is first read in its **shape**: layout text (one block per line), Markdown (headings,
 #   lists and links read, link targets left out of the body), one blob without line breaks (cut
-#   into sentence-sized units) or an excerpt (a page's first characters, cut inside a sentence: no
-#   footer is assumed, and the cut line is dropped). The table below names each article's shape; a
-#   "line" is a unit of it.
+#   into sentence-sized units, also where a sentence opens right after a menu) or an excerpt (a
+#   page's first characters, cut inside a sentence: no footer is assumed, and the cut line is
+#   dropped). The table below names each article's shape; a "line" is a unit of it.
 # - Each line of each dump is scored by a line classifier (cheap line and neighbourhood features,
 #   two passes, trained on a public benchmark of scraped pages) and a few high-precision rules
 #   (share bars, "Read more:" lines, captions); every dropped line gets a reason from a fixed list.
+#   A blob has no layout to tell the article from a sidebar, so its kept text that chrome cuts off
+#   from the article (teasers, a shop's blurbs after the footer) is dropped as `outside-article`.
 # - A paragraph that repeats an earlier one (at least 8 words, 85% of its word triples seen before) is
 #   kept once; the copy is dropped as `duplicate-paragraph`. The bar is high because real articles
 #   repeat phrases on purpose (a standfirst echoed in the body).

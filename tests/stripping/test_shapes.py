@@ -318,3 +318,74 @@ def test_each_shape_has_its_model_file() -> None:
     assert stripper.model_path("lines") == stripper.MODEL_PATH
     assert stripper.model_path("blob") == stripper.model_path("markdown") == stripper.SHAPES_MODEL_PATH
     assert stripper.default_model("excerpt").cut_tail and not stripper.default_model("lines").cut_tail
+
+
+def _units(line: str) -> list[str]:
+    return [line[start:end] for start, end in shapes.unit_spans(line)]
+
+
+def test_a_sentence_glued_to_the_menu_before_it_is_a_unit_of_its_own() -> None:
+    opening = "When the two ministers met in Moscow, they spoke for three hours about trade and energy."
+    blob = f"Home World Business Sport Contact Us Privacy Policy {opening} {ARTICLE} {ARTICLE}"
+    assert len(blob) > shapes.MAX_LINE_CHARS
+    units = _units(blob)
+    assert units[0] == "Home World Business Sport Contact Us Privacy Policy"
+    assert units[1] == opening
+    result = newsdesk.strip(blob)
+    assert opening in result.body.split("\n")
+    assert newsdesk.strip(result.body).body == result.body
+    # a gerund opens a sentence too
+    gerund = "Giving any room a fresh look can be overwhelming, but a plan helps a lot."
+    assert gerund in _units(f"Home Shop Guides Interior Design {gerund} {ARTICLE} {ARTICLE} {ARTICLE}")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a name is never taken for the start of a sentence: it may belong to the sentence
+        "Chinese Foreign Minister Wang Yi met his Russian counterpart in Beijing on Tuesday afternoon.",
+        # an opening word after lower-case text is inside a sentence
+        "The minister told CNN If the talks fail there will be no deal before the end of the year.",
+        # a title in title case has no lower-case words after its opening word
+        "Ten Things To Know About The Summit In Beijing This Week And Next Month.",
+    ],
+)
+def test_no_cut_inside_names_sentences_or_titles(sentence: str) -> None:
+    blob = f"Home World Business Sport {sentence} {ARTICLE} {ARTICLE} {ARTICLE}"
+    assert len(blob) > shapes.MAX_LINE_CHARS
+    assert any(unit.endswith(sentence) for unit in _units(blob))  # no cut inside the sentence
+
+
+def test_a_blobs_kept_text_cut_off_from_the_article_by_chrome_is_outside_it() -> None:
+    menu = "Home News World Politics Business Sport Opinion Video Subscribe Log in Search "
+    footer = (
+        "Sign up for our newsletter Enter your email address Subscribe Privacy Policy Terms of Use "
+        "Cookie Settings Contact Us Advertise With Us Careers Sitemap Follow us on Facebook Twitter "
+        "Instagram YouTube LinkedIn © 2025 Example Media Group. All rights reserved. "
+    )
+    teaser = (
+        "Japan's central bank kept interest rates unchanged on Friday, citing weak consumer spending "
+        "at home. The decision surprised some economists, who had expected a small rise before the end "
+        "of the year. "
+        "The bank's governor said wages needed to grow faster before policy could be tightened again. "
+        "Shares in Tokyo rose slightly after the announcement, while the yen weakened against the dollar."
+    )
+    blob = f"{menu}{ARTICLE} {ARTICLE.replace('Monday', 'Tuesday')} {footer}{teaser}"
+    result = newsdesk.strip(blob)
+    assert result.shape == "blob"
+    lines = result.lines
+    after_footer = lines[lines["start"] >= blob.index(teaser)]
+    assert (after_footer["reason"] == "outside-article").sum() >= 2
+    assert not after_footer["kept"].any()
+    assert "The visit follows a phone call between the two presidents last month" in result.body
+    assert newsdesk.strip(result.body).body == result.body
+
+
+def test_an_article_continued_after_a_short_chrome_box_is_kept_whole() -> None:
+    box = "Advertisement Read more: Xi and Putin sign energy deal Sign up for our newsletter "
+    second = ARTICLE.replace("Monday", "Thursday").replace("Analysts in Beijing", "Diplomats in Moscow")
+    blob = f"Home World Business Sport Subscribe Log in {ARTICLE} {box}{second} All rights reserved."
+    result = newsdesk.strip(blob)
+    assert result.shape == "blob"
+    assert "Diplomats in Moscow said the trip was meant to show" in result.body
+    assert "outside-article" not in set(result.lines["reason"])

@@ -56,6 +56,7 @@ def test_reason_vocabulary() -> None:
     expected = {
         "share-bar", "read-more", "related-headlines", "caption", "byline-metadata", "comment-form",
         "navigation", "contact", "duplicate-paragraph", "fragment", "repeated-across-site",
+        "outside-article",
     }
     assert expected == set(DROP_REASONS)
     assert set(REASONS) == expected | {"body", "title", "blank"}

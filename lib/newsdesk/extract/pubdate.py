@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 #: Line reasons (from :func:`newsdesk.strip`) whose dates are not evidence about the article.
 EXCLUDED_REASONS = frozenset(
     {"related-headlines", "navigation", "read-more", "share-bar", "comment-form", "contact",
-     "repeated-across-site"}
+     "repeated-across-site", "outside-article"}
 )  # fmt: skip
 _BYLINE = re.compile(
     r"(?:^|(?<=[|•·])|(?<=\s))\W{0,3}(?:published|updated|posted|last\s+updated|first\s+published|"

@@ -102,6 +102,7 @@ REASON_COLORS = {
     "duplicate-paragraph": "#bab0ac",
     "fragment": "#d4a6c8",
     "repeated-across-site": "#7f7f7f",
+    "outside-article": "#b6992d",
 }
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _USERMETA = "newsdesk"

@@ -338,7 +338,7 @@ def _gap(b: np.ndarray, forward: bool) -> np.ndarray:
     return np.minimum(nxt - idx, n + 1).astype(np.float64)
 
 
-def _densest(score: np.ndarray) -> tuple[int, int]:
+def densest_run(score: np.ndarray) -> tuple[int, int]:
     """The [lo, hi) run with the largest sum of ``score`` (maximum subarray, vectorised)."""
     n = len(score)
     if n == 0:
@@ -354,7 +354,7 @@ def _densest(score: np.ndarray) -> tuple[int, int]:
 
 def _region_features(score: np.ndarray, n: int) -> list[np.ndarray]:
     """Inside flag and log distances before / after the densest run of ``score``."""
-    lo, hi = _densest(score)
+    lo, hi = densest_run(score)
     idx = np.arange(n)
     inside = ((idx >= lo) & (idx < hi)).astype(np.float64)
     before = np.log1p(np.maximum(lo - idx, 0))

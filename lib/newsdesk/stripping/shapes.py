@@ -12,7 +12,8 @@ Analysts do not choose their scraper, so a dump is first read as one of four sha
   marks, list bullets, block quotes, emphasis, escapes, images, link targets and reference
   definitions), so the body is plain text.
 - ``blob``: few or no line breaks (BeautifulSoup ``get_text``): its long lines are cut into
-  sentence-sized units, so chrome at the start and end of the page can be cut. A blob's stripped body
+  sentence-sized units, so chrome at the start and end of the page can be cut (also where a sentence
+  opens right after a menu, which has no full stop to cut at). A blob's stripped body
   (its units, one a line, and no blank line, which layout text puts between its paragraphs) is read
   as a blob too, so it is decided by the same model when it is stripped again.
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import numpy as np
 
@@ -169,13 +171,15 @@ def read_shape(text: str, shape: str | None = None) -> View:
 
 def unit_spans(line: str) -> list[tuple[int, int]]:
     """``(start, end)`` offsets of the units of one line: the line itself, or its sentences when it is
-    longer than :data:`MAX_LINE_CHARS`, each at most :data:`MAX_UNIT_CHARS` long (cut at its last
-    space before the limit, else at the limit). The white space at a cut belongs to no unit."""
+    longer than :data:`MAX_LINE_CHARS` (also cut where a sentence opens after chrome, see
+    :func:`_opener_cuts`), each at most :data:`MAX_UNIT_CHARS` long (cut at its last space before the
+    limit, else at the limit). The white space at a cut belongs to no unit."""
     if len(line) <= MAX_LINE_CHARS:
         return [(0, len(line))]
     spans: list[tuple[int, int]] = []
     start = 0
-    for cut in [*(m.start() for m in _SENTENCE_CUT_RE.finditer(line)), len(line)]:
+    cuts = sorted({*(m.start() for m in _SENTENCE_CUT_RE.finditer(line)), *_opener_cuts(line)})
+    for cut in [*cuts, len(line)]:
         while cut - start > MAX_UNIT_CHARS:
             limit = start + MAX_UNIT_CHARS
             space = line.rfind(" ", start + 1, limit)
@@ -184,6 +188,44 @@ def unit_spans(line: str) -> list[tuple[int, int]]:
         spans.append((start, cut))
         start = cut + 1
     return spans
+
+
+# Words that open a sentence (capitalised there), and gerunds ("Giving", "Looking"): never a name. Not
+# "I" or "May", which are capitalised inside a sentence too ("... John Early I caught").
+_OPENERS = (
+    "The A An In On At As If When While With For From By To So But And Or After Before Since Although Though "
+    "Because During Despite Under Over Its It This That These Those There Here What Why How Who Where Which "
+    "We You He She They Our Your My His Her Their Are Is Was Were Do Does Did Have Has Had Can Could Will "
+    "Would Should Might Not No Every Each Many Most Some All Any More Few Ever Never Now Today Yesterday "
+    "Last Next One Imagine Whether Once Just Even Only Let"
+)
+_OPENER_CUT_RE = re.compile(rf"[ \t](?=[A-Z])(?=(?:{'|'.join(_OPENERS.split())}|[A-Z][a-z]{{2,}}ing)[ \t,])")
+_OPENER_CONTEXT_CHARS = 120  # characters looked at on either side of an opening word
+_OPENER_LOWER_WITHIN = 8  # words after the opening word in which two lower-case words must follow
+
+
+def _opener_cuts(line: str) -> list[int]:
+    """Where a sentence starts right after chrome: an opening word (:data:`_OPENERS`) after two words
+    that are not lower case (menu items, a byline's name and date), followed within
+    :data:`_OPENER_LOWER_WITHIN` words (of its sentence) by two lower-case words in a row. A blob
+    glues the article's first sentence to the menu before it ("... Contact Us Ever wonder how coffee
+    was discovered?"), which would drop the sentence with the menu. Both sides are looked at only a
+    few words deep, so a cut depends only on the text around it, and a unit holds no place where it
+    would be cut."""
+    cuts = []
+    for m in _OPENER_CUT_RE.finditer(line):
+        at = m.start()
+        before = line[max(0, at - _OPENER_CONTEXT_CHARS) : at].split()[-2:]
+        if len(before) < 2 or any(word[:1].islower() for word in before):
+            continue
+        lower = []
+        for word in line[at + 1 : at + 1 + _OPENER_CONTEXT_CHARS].split()[1 : 1 + _OPENER_LOWER_WITHIN]:
+            lower.append(word[:1].islower())
+            if word[-1] in ".!?…":  # the words of this sentence only
+                break
+        if any(a and b for a, b in pairwise(lower)):
+            cuts.append(at)
+    return cuts
 
 
 def _cut_view(text: str, shape: str) -> View:

@@ -3,11 +3,12 @@
 ``strip(text)`` scores every line of a scraped dump with a two-pass line classifier (cheap line and
 neighbourhood features plus a learned word lexicon, then the same features plus the first pass's
 probabilities around each line), both passes additive logistic models read from the model of the
-dump's shape (``models/boilerplate*.json``, trained by :mod:`newsdesk.stripping.training`; an excerpt,
-a page's beginning, has its own model, and its last line, cut short, is dropped). A few high-precision rules
-overrule it (share bars, "Read more:" lines, captions, metadata, comment forms, repeated paragraphs,
-headline lists after the article). The body is then re-scored as it sits in the body until nothing
-more is dropped, so stripping a stripped body keeps it. Each dropped line carries a reason from
+dump's shape (``models/boilerplate*.json``, trained by :mod:`newsdesk.stripping.training`; an
+excerpt, a page's beginning, has its own model, and its last line, cut short, is dropped). A few
+high-precision rules overrule it (share bars, "Read more:" lines, captions, metadata, comment forms,
+repeated paragraphs, headline lists after the article, and in a blob the kept text that chrome cuts
+off from the article). The body is then re-scored as it sits in the body until nothing more is
+dropped, so stripping a stripped body keeps it. Each dropped line carries a reason from
 :data:`REASONS`. All work is linear in the input: whole-document numpy passes, bounded regexes.
 """
 
@@ -45,6 +46,7 @@ REASONS: tuple[str, ...] = (
     "duplicate-paragraph",
     "fragment",
     "repeated-across-site",
+    "outside-article",
 )
 #: Reasons a non-blank line can be dropped for.
 DROP_REASONS: tuple[str, ...] = REASONS[3:]
@@ -402,6 +404,22 @@ def _trailing_headlines(stats: sf.LineStats, keep: np.ndarray) -> np.ndarray:
     return out
 
 
+# A blob has no layout to tell the article from a sidebar, a teaser or a footer: the article is the run
+# of units with the most kept words less twice the dropped ones, and kept units outside it, cut off from it
+# by chrome that outweighs them, are not the article (unless the model is sure of them).
+_OUTSIDE_GAP_WEIGHT = 2.0  # a dropped word outweighs this many kept ones
+_OUTSIDE_SURE = 0.95  # a unit scored at least this stays wherever it is
+
+
+def _outside_article(keep: np.ndarray, prob: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Kept units of a blob outside its article run (see :data:`_OUTSIDE_GAP_WEIGHT`)."""
+    out = keep & (prob < _OUTSIDE_SURE)
+    if keep.any():
+        lo, hi = sf.densest_run(np.where(keep, words, -_OUTSIDE_GAP_WEIGHT * words))
+        out[lo:hi] = False
+    return out
+
+
 def _body_rows(doc: sf.Lines, rows: np.ndarray) -> np.ndarray:
     """``rows`` (indices into doc.lines) plus the first blank line of every gap between two of them."""
     blank = doc.blank
@@ -549,6 +567,10 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
         reason[copies] = _R["duplicate-paragraph"]
         keep[title] = False
     _teasers(doc, stats, keep, reason)  # after the title: a headline under "Latest news" stays one
+    if view.shape == "blob":
+        outside = _outside_article(keep, prob, stats.values[sf.STAT_ROW["n_words"]])
+        keep[outside] = False
+        reason[outside] = _R["outside-article"]
     # Stabilise: the body must survive its own stripping, so score the body's lines again as they
     # sit in the body (a line's own statistics do not change, its surroundings do) and re-run the
     # clean-up until nothing more is dropped. Each round drops a line; a budget bounds the work.
