@@ -135,7 +135,11 @@ def test_layout_text_of_paragraphs_without_blank_lines_is_no_blobs_body() -> Non
     assert not shapes.blob_body(paragraphs)  # several sentences a line
     assert shapes.detect_shape(paragraphs) == "lines"
     assert shapes.detect_shape("Home\n\n" + "\n\n".join(ARTICLE.split(". "))) == "lines"  # blank lines
-    assert shapes.detect_shape("\n".join(ARTICLE.split(". "))) == "blob"  # a sentence a line
+    sentences = [f"{sentence}." for sentence in ARTICLE.rstrip(".").split(". ")]
+    assert shapes.detect_shape("\n".join(sentences)) == "blob"  # a sentence a line
+    # a page written without blank lines is no blob's body: its menus and headings end no sentence
+    menu = ["Menu", "Home", "World", "Business", "Opinion", "Sport", "Wang Yi in Moscow", "By Staff Reporter"]
+    assert shapes.detect_shape("\n".join(menu + sentences)) == "lines"
 
 
 def test_a_huge_one_line_dump_is_segmented_not_dropped() -> None:
@@ -376,7 +380,9 @@ def test_a_blobs_kept_text_cut_off_from_the_article_by_chrome_is_outside_it() ->
     lines = result.lines
     after_footer = lines[lines["start"] >= blob.index(teaser)]
     assert (after_footer["reason"] == "outside-article").sum() >= 2
-    assert not after_footer["kept"].any()
+    # a unit the model is sure of stays wherever it is
+    assert (after_footer.loc[after_footer["kept"], "score"] >= stripper._OUTSIDE_SURE).all()
+    assert after_footer["kept"].sum() <= 1
     assert "The visit follows a phone call between the two presidents last month" in result.body
     assert newsdesk.strip(result.body).body == result.body
 

@@ -519,3 +519,38 @@ def test_ten_megabyte_dump_keeps_every_line() -> None:
     r = newsdesk.strip(big)
     assert len(r.lines) == len(big.split("\n"))
     assert set(r.lines["reason"]) <= set(REASONS)
+
+
+_PARAGRAPHS = [
+    "Chinese Foreign Minister Wang Yi arrived in Moscow on Monday for two days of talks with his Russian "
+    "counterpart, the foreign ministry in Beijing said in a short statement.",
+    "Wang is due to meet Sergei Lavrov on Tuesday, shortly after Washington proposed a ceasefire that both "
+    "Kyiv and Moscow have so far treated with caution.",
+    "Officials in Beijing said the visit would prepare a trip by President Xi Jinping to Russia later this "
+    "year, and that trade and energy would be on the agenda.",
+    "China has said it does not supply weapons to either side and that it wants peace talks to begin as "
+    "soon as possible, a position it repeated on Monday.",
+    "Western governments have warned Beijing against helping Moscow evade sanctions, and several Chinese "
+    "companies have been placed on export control lists.",
+    "Trade between the two countries reached a record last year, driven by sales of Russian oil and gas "
+    "and of Chinese cars and machinery, customs data show.",
+]
+_PAGE_TOP = [
+    "Menu", "Search", "Sign in", "Subscribe", "Home", "News", "World", "Business", "Opinion", "Sport",
+    "Wang Yi arrives in Moscow for talks", "By Staff Reporter", "March 31, 2025 | 10:42 AM", "Share",
+]
+
+
+@pytest.mark.parametrize(
+    "marker", ["- Advertisement -", "ADVERTISEMENT", "Read more: Xi and Putin sign energy deal"]
+)
+def test_chrome_between_the_paragraphs_does_not_drag_them_out(marker: str) -> None:
+    body: list[str] = []
+    for k, paragraph in enumerate(_PARAGRAPHS):
+        body += [paragraph, marker] if k < len(_PARAGRAPHS) - 1 else [paragraph]
+    page = "\n".join([*_PAGE_TOP, *body, "Copyright 2025 Example News. All rights reserved."])
+    r = newsdesk.strip(page)
+    assert r.body.split("\n") == _PARAGRAPHS
+    dropped = r.lines[r.lines["text"] == marker]
+    assert len(dropped) == len(_PARAGRAPHS) - 1 and not dropped["kept"].any()
+    assert newsdesk.strip(r.body).body == r.body

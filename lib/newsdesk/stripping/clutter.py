@@ -69,7 +69,13 @@ class ClutterMatcher:
         return self.hits(ids, line_of, n_lines)
 
     def hits(self, ids: np.ndarray, line_of: np.ndarray, n_lines: int) -> np.ndarray:
-        """:meth:`line_hits` given each token's phrase-word id (``word_id``; 0: not a phrase word).
+        """:meth:`line_hits` given each token's phrase-word id (``word_id``; 0: not a phrase word)."""
+        return self.hits_and_cover(ids, line_of, n_lines)[0]
+
+    def hits_and_cover(
+        self, ids: np.ndarray, line_of: np.ndarray, n_lines: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Phrases found on each line, and the number of the line's tokens inside a found phrase.
 
         Only tokens that are phrase words are looked at: the code of the ``n`` words from such a token
         is a number in base (vocabulary size + 1); a word that is no phrase word is digit 0, which no
@@ -77,7 +83,7 @@ class ClutterMatcher:
         """
         starts = np.flatnonzero(ids)
         if len(starts) == 0:
-            return np.zeros(n_lines)
+            return np.zeros(n_lines), np.zeros(n_lines)
         padded = np.concatenate([ids, np.zeros(MAX_PHRASE_WORDS, np.int64)])
         codes: dict[int, np.ndarray] = {}
 
@@ -90,10 +96,15 @@ class ClutterMatcher:
             return codes[n]
 
         hits = []
+        # +1 at the first token of each found run of phrase words, -1 after its last
+        edges = np.zeros(len(ids) + 1, np.int64)
         for n, phrase_codes in self.exact.items():  # sorted: a binary search per candidate
             code = codes_of(n)
             found = phrase_codes[np.minimum(np.searchsorted(phrase_codes, code), len(phrase_codes) - 1)]
-            hits.append(starts[found == code])
+            at = starts[found == code]
+            hits.append(at)
+            np.add.at(edges, at, 1)
+            np.add.at(edges, at + n, -1)
         for head, tail in self.gapped:
             ends = starts[codes_of(len(head)) == self._code(head)] + len(head)
             tails = starts[codes_of(len(tail)) == self._code(tail)]
@@ -102,5 +113,10 @@ class ClutterMatcher:
             nearest = tails[np.minimum(np.searchsorted(tails, ends), len(tails) - 1)]
             hit = (nearest >= ends) & (nearest - ends <= GAP_WORDS) & (line_of[nearest] == line_of[ends - 1])
             hits.append(ends[hit] - 1)
+            np.add.at(edges, ends[hit] - len(head), 1)
+            np.add.at(edges, nearest[hit] + len(tail), -1)
         positions = np.concatenate(hits) if hits else np.zeros(0, np.int64)
-        return np.bincount(line_of[positions], minlength=n_lines + 1)[:n_lines].astype(np.float64)
+        count = np.bincount(line_of[positions], minlength=n_lines + 1)[:n_lines].astype(np.float64)
+        inside = np.cumsum(edges[:-1]) > 0
+        cover = np.bincount(line_of[inside], minlength=n_lines + 1)[:n_lines].astype(np.float64)
+        return count, cover

@@ -418,7 +418,7 @@ _STAT_NAMES = [
     "ends_term", "ends_colon", "ends_alnum", "start_upper", "start_lower", "start_digit", "start_bullet",
     "indented", "ellipsis", "n_clock", "n_stop", "n_date", "n_hint",
     *[f"fam_{f}" for f in _FAMILY_NAMES], *[f"fam0_{f}" for f in _FAMILY_NAMES], "rule0",
-    "comment_stamp", "comment_head", "clutter", "lex",
+    "comment_stamp", "comment_head", "clutter", "clutter_cover", "lex",
 ]
 STAT_ROW = {name: i for i, name in enumerate(_STAT_NAMES)}
 
@@ -474,7 +474,9 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     # ASCII word codes: stop words, dates, keyword families, lexicon (one reduceat over all tokens)
     codes, vid = _token_codes(_tokens(doc.text), lexicon)
     clutter_ids = (codes >> _CLUTTER_SHIFT) & 0xFFFF
-    out[STAT_ROW["clutter"]] = _CLUTTER.hits(clutter_ids, _line_of(codes, doc), n)
+    out[STAT_ROW["clutter"]], out[STAT_ROW["clutter_cover"]] = _CLUTTER.hits_and_cover(
+        clutter_ids, _line_of(codes, doc), n
+    )
     codes = np.append(codes, 0)  # sentinel: never an empty token array
     nl = codes == _NL
     # each line's first token (its leading break)

@@ -48,6 +48,10 @@ BLOB_SHARE = 0.5
 #: sentences, one a line), so a blob too.
 BLOB_BODY_MIN_LINES = 3
 BLOB_BODY_MAX_CUTS = 0.1
+#: ... and at least this share of its lines ending a sentence (a blob's body is its kept sentences;
+#: layout text written without blank lines has menu items and headings: 12% of the kit's layout pages
+#: read as a blob's body without this, none with it, and every blob's body still does).
+BLOB_BODY_MIN_ENDS = 0.5
 #: In every shape, a line (a Markdown line without its markup) longer than this is cut into
 #: sentence-sized units. The rule is the same everywhere and looks at one line only, so the units of
 #: a stripped body, read again in whatever shape it has, are the units it was made of.
@@ -150,10 +154,14 @@ def detect_shape(text: str, signals: int | None = None) -> str:
 
 def blob_body(text: str) -> bool:
     """Whether ``text`` reads as a blob's body: at least :data:`BLOB_BODY_MIN_LINES` lines, no blank
-    line among them (lines of white space only are blank), and about one sentence a line (at most
+    line among them (lines of white space only are blank), mostly sentences (at least
+    :data:`BLOB_BODY_MIN_ENDS` of the lines end one) and about one sentence a line (at most
     :data:`BLOB_BODY_MAX_CUTS` places a long line would be cut at per line)."""
     lines = text.strip().split("\n")
     if len(lines) < BLOB_BODY_MIN_LINES or not all(line.strip() for line in lines):
+        return False
+    ends = sum(1 for line in lines if _SENTENCE_END_RE.search(line[-40:]))
+    if ends < BLOB_BODY_MIN_ENDS * len(lines):  # layout text without blank lines: menus, headings
         return False
     cuts = sum(1 for _ in zip(range(len(lines)), _SENTENCE_CUT_RE.finditer(text), strict=False))
     return cuts <= BLOB_BODY_MAX_CUTS * len(lines)

@@ -212,6 +212,13 @@ _CAPTION_ANY_RE = re.compile(
 )
 
 
+# A site's copyright line ("Copyright © 2020 CGTN. All rights reserved."): never the article, and its
+# year is no event. A longer line that mentions copyright, or one on copyright ("Copyright is
+# territorial"), is prose.
+_COPYRIGHT_RE = re.compile(
+    r"^(?:copyright[ \t]*(?:©|\(c\))?[ \t]*(?:\d{4}|by\b)|©|\(c\)[ \t]*\d{4})|\ball rights reserved\b", re.I
+)
+_COPYRIGHT_MAX_WORDS = 15
 _RULE_CANDIDATE_ROWS = [sf.STAT_ROW[name] for name in ("rule0", "start_digit", "fam_share")]
 _PHONE_DIGITS = 9  # a line that is only a phone number has at least this many digits (dates have 8)
 
@@ -219,6 +226,7 @@ _PHONE_DIGITS = 9  # a line that is only a phone number has at least this many d
 def _rule_reasons(doc: sf.Lines, stats: sf.LineStats) -> np.ndarray:
     """Reason code of the rule matching each non-blank line, else -1."""
     out = np.full(len(doc.nonblank), -1, np.int64)
+    ends = doc.ends[doc.nonblank]
     v = stats.values
     n_digit = v[sf.STAT_ROW["n_digit"]]
     match = _PREFIX_RE.match
@@ -235,6 +243,15 @@ def _rule_reasons(doc: sf.Lines, stats: sf.LineStats) -> np.ndarray:
         s = doc.stripped[i]
         if _CAPTION_TAIL_RE.search(s[-160:]) or _CAPTION_ANY_RE.search(s[:_PREFIX_CHARS]):
             out[i] = _R["caption"]
+    marked = v[sf.STAT_ROW["clutter"]] > 0  # "copyright", "all rights reserved" ... or a "©"
+    at = doc.text.find("©")
+    while at >= 0:
+        marked[min(int(np.searchsorted(ends, at)), len(marked) - 1)] = True
+        at = doc.text.find("©", at + 1)
+    short = v[sf.STAT_ROW["n_words"]] <= _COPYRIGHT_MAX_WORDS
+    for i in np.flatnonzero(marked & short & (out < 0)).tolist():
+        if _COPYRIGHT_RE.search(doc.stripped[i][:_PREFIX_CHARS]):
+            out[i] = _R["navigation"]
     return out
 
 
@@ -311,14 +328,48 @@ def _decide(
     n = len(doc.nonblank)
     if n == 0:
         return np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int64), {}
-    prob, aux = model.predict(stats, doc.nonblank)
     reason = _rule_reasons(doc, stats)
+    prob, aux = model.predict(stats, doc.nonblank)
+    inline = _inline_chrome(stats, reason)
+    if inline.any():  # the article's lines are scored as if the chrome among them were not there
+        rest = np.flatnonzero(~inline)
+        prob = prob.copy()
+        prob[rest] = model.predict(stats.take(rest), doc.nonblank[rest])[0]
+        reason[inline & (reason < 0)] = _R["navigation"]
     if model.cut_tail and reason[-1] < 0 and _cut_tail(doc, n - 1):
         reason[-1] = _R["fragment"]
     reason[aux["opens_comments"] & (reason < 0)] = _R["comment-form"]  # "3 Comments" past the prose
     reason[aux["reader_comments"] & (reason < 0)] = _R["comment-form"]  # readers' stamped comments
     keep = model.keep(np.where(reason < 0, prob, 0.0), aux["n_words"]) & (reason < 0)
     return keep, prob, reason, aux
+
+
+_CHROME_PHRASE_WORDS = 6  # a line of at most this many words, all inside clutter phrases, is chrome
+_PROSE_WORDS = 12  # a prose line has at least this many words and ends a sentence
+
+
+def _inline_chrome(stats: sf.LineStats, reason: np.ndarray) -> np.ndarray:
+    """Chrome lines inside the article: a line a rule drops, or one made only of clutter phrases
+    ("- Advertisement -", "Already a subscriber? Log in"), whose nearest other lines on both sides are
+    prose. News pages put them between paragraphs; left in, they made the paragraphs around them
+    look like chrome (a test page kept 78% of its article lines, 94% with them set aside)."""
+    v = stats.values
+    words = v[sf.STAT_ROW["n_words"]]
+    chrome = (reason >= 0) | (
+        (words >= 1) & (words <= _CHROME_PHRASE_WORDS) & (v[sf.STAT_ROW["clutter_cover"]] >= words)
+    )
+    if not chrome.any():
+        return chrome
+    prose = (words >= _PROSE_WORDS) & (v[sf.STAT_ROW["ends_term"]] > 0) & ~chrome
+    n = len(words)
+    idx = np.arange(n)
+    # the nearest line that is not chrome before and after each line (-1 / n: none)
+    before = np.maximum.accumulate(np.where(~chrome, idx, -1))
+    before = np.concatenate(([-1], before[:-1]))
+    after = np.minimum.accumulate(np.where(~chrome, idx, n)[::-1])[::-1]
+    after = np.concatenate((after[1:], [n]))
+    padded = np.append(prose, False)  # index -1 and n read False
+    return chrome & padded[before] & padded[after]
 
 
 def _cut_tail(doc: sf.Lines, i: int) -> bool:
