@@ -95,16 +95,14 @@ class ClutterMatcher:
                 codes[n] = code
             return codes[n]
 
-        hits = []
-        # +1 at the first token of each found run of phrase words, -1 after its last
-        edges = np.zeros(len(ids) + 1, np.int64)
+        hits, first, after = [], [], []  # each found phrase: a token of it, its first token, the next one
         for n, phrase_codes in self.exact.items():  # sorted: a binary search per candidate
             code = codes_of(n)
             found = phrase_codes[np.minimum(np.searchsorted(phrase_codes, code), len(phrase_codes) - 1)]
             at = starts[found == code]
             hits.append(at)
-            np.add.at(edges, at, 1)
-            np.add.at(edges, at + n, -1)
+            first.append(at)
+            after.append(at + n)
         for head, tail in self.gapped:
             ends = starts[codes_of(len(head)) == self._code(head)] + len(head)
             tails = starts[codes_of(len(tail)) == self._code(tail)]
@@ -113,10 +111,15 @@ class ClutterMatcher:
             nearest = tails[np.minimum(np.searchsorted(tails, ends), len(tails) - 1)]
             hit = (nearest >= ends) & (nearest - ends <= GAP_WORDS) & (line_of[nearest] == line_of[ends - 1])
             hits.append(ends[hit] - 1)
-            np.add.at(edges, ends[hit] - len(head), 1)
-            np.add.at(edges, nearest[hit] + len(tail), -1)
+            first.append(ends[hit] - len(head))
+            after.append(nearest[hit] + len(tail))
         positions = np.concatenate(hits) if hits else np.zeros(0, np.int64)
         count = np.bincount(line_of[positions], minlength=n_lines + 1)[:n_lines].astype(np.float64)
-        inside = np.cumsum(edges[:-1]) > 0
+        if len(positions) == 0:
+            return count, np.zeros(n_lines)
+        size = len(ids) + 1
+        opened = np.bincount(np.concatenate(first), minlength=size)
+        depth = np.cumsum(opened - np.bincount(np.concatenate(after), minlength=size))
+        inside = np.flatnonzero(depth[: len(ids)] > 0)
         cover = np.bincount(line_of[inside], minlength=n_lines + 1)[:n_lines].astype(np.float64)
         return count, cover

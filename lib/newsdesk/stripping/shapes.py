@@ -117,8 +117,11 @@ class View:
 
 def markdown_signals(text: str) -> int:
     """Markdown links and headings in ``text`` (counted up to 10,000 links)."""
-    links = sum(1 for _ in zip(range(10_000), _MD_LINK_RE.finditer(text), strict=False))
-    return links + len(_MD_HEADING_RE.findall(text))  # layout text has bullets too, not these
+    links = 0
+    if "](" in text:  # most dumps have no link: no pattern to run
+        links = sum(1 for _ in zip(range(10_000), _MD_LINK_RE.finditer(text), strict=False))
+    headings = len(_MD_HEADING_RE.findall(text)) if "#" in text else 0
+    return links + headings  # layout text has bullets too, not these
 
 
 def cut_short(line: str) -> bool:
@@ -157,7 +160,10 @@ def blob_body(text: str) -> bool:
     line among them (lines of white space only are blank), mostly sentences (at least
     :data:`BLOB_BODY_MIN_ENDS` of the lines end one) and about one sentence a line (at most
     :data:`BLOB_BODY_MAX_CUTS` places a long line would be cut at per line)."""
-    lines = text.strip().split("\n")
+    text = text.strip()
+    if "\n\n" in text:  # a blank line (most layout text): no need to look further
+        return False
+    lines = text.split("\n")
     if len(lines) < BLOB_BODY_MIN_LINES or not all(line.strip() for line in lines):
         return False
     ends = sum(1 for line in lines if _SENTENCE_END_RE.search(line[-40:]))
