@@ -299,16 +299,23 @@ def _duplicates(
 
 
 def _cleanup(
-    doc: sf.Lines, stats: sf.LineStats, keep: np.ndarray, reason: np.ndarray, cache: dict[str, np.ndarray]
+    doc: sf.Lines,
+    stats: sf.LineStats,
+    keep: np.ndarray,
+    reason: np.ndarray,
+    cache: dict[str, np.ndarray],
+    layout: bool,
 ) -> bool:
     """Drop repeated paragraphs and trailing headline lists from ``keep``; True if any was dropped.
 
-    Both look at the kept lines as they sit in the body, so they see what a second strip would see.
+    Both look at the kept lines as they sit in the body (read as layout text or not), so they see
+    what a second strip would see.
     """
     rows = np.flatnonzero(keep)
     if len(rows) == 0:
         return False
-    positions = np.searchsorted(_body_rows(doc, doc.nonblank[rows]), doc.nonblank[rows])
+    kept_lines = doc.nonblank[rows]
+    positions = _block_positions(np.searchsorted(_body_rows(doc, kept_lines), kept_lines), layout)
     gap = np.diff(positions, prepend=-2) > 1
     alone = np.zeros(len(keep), bool)
     alone[rows] = gap & np.append(gap[1:], True)
@@ -322,19 +329,21 @@ def _cleanup(
 
 
 def _decide(
-    doc: sf.Lines, stats: sf.LineStats, model: Model
+    doc: sf.Lines, stats: sf.LineStats, model: Model, layout: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Keep flags, scores, reason codes (-1: the model's call) and features of ``doc``'s non-blank lines."""
+    """Keep flags, scores, reason codes (-1: the model's call) and features of ``doc``'s non-blank lines
+    (``layout``: the text is read as layout text, see :func:`_block_positions`)."""
     n = len(doc.nonblank)
     if n == 0:
         return np.zeros(0, bool), np.zeros(0), np.zeros(0, np.int64), {}
     reason = _rule_reasons(doc, stats)
-    prob, aux = model.predict(stats, doc.nonblank)
+    positions = _block_positions(doc.nonblank, layout)
+    prob, aux = model.predict(stats, positions)
     inline = _inline_chrome(stats, reason)
     if inline.any():  # the article's lines are scored as if the chrome among them were not there
         rest = np.flatnonzero(~inline)
         prob = prob.copy()
-        prob[rest] = model.predict(stats.take(rest), doc.nonblank[rest])[0]
+        prob[rest] = model.predict(stats.take(rest), positions[rest])[0]
         reason[inline & (reason < 0)] = _R["navigation"]
     if model.cut_tail and reason[-1] < 0 and _cut_tail(doc, n - 1):
         reason[-1] = _R["fragment"]
@@ -342,6 +351,24 @@ def _decide(
     reason[aux["reader_comments"] & (reason < 0)] = _R["comment-form"]  # readers' stamped comments
     keep = model.keep(np.where(reason < 0, prob, 0.0), aux["n_words"]) & (reason < 0)
     return keep, prob, reason, aux
+
+
+#: The shapes read as layout text, whose blank lines separate its blocks.
+_LAYOUT_SHAPES = ("lines", "excerpt")
+#: Layout text with a blank line after at most this share of its lines was written without blank lines
+#: (some scrapers write one block a line and no blank line): read as it is, the whole page is one
+#: block, and a news page lost half its first paragraphs. It is read as if a blank line followed every
+#: line. The kit's layout pages have one after 6% of their lines at the least.
+_FEW_BLANKS = 0.05
+
+
+def _block_positions(positions: np.ndarray, layout: bool) -> np.ndarray:
+    """The positions the features read for lines at ``positions`` (line numbers, a gap is a blank
+    line): ``positions`` itself, or every line a block of its own for layout text written without
+    blank lines (:data:`_FEW_BLANKS`)."""
+    if layout and int((np.diff(positions) > 1).sum()) <= _FEW_BLANKS * len(positions):
+        return 2 * np.arange(len(positions))
+    return positions
 
 
 _CHROME_PHRASE_WORDS = 6  # a line of at most this many words, all inside clutter phrases, is chrome
@@ -605,7 +632,7 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
     model = model_of(view.shape)
     doc = sf.split_lines(view.text)
     stats = sf.line_stats(doc, model.lexicon)
-    keep, prob, reason, aux = _decide(doc, stats, model)
+    keep, prob, reason, aux = _decide(doc, stats, model, view.shape in _LAYOUT_SHAPES)
     cache: dict[str, np.ndarray] = {}
     title, chrome = _title(doc, keep, prob, reason, aux, model, _h1_units(view, doc))
     keep[chrome] = False
@@ -632,12 +659,14 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
         rows = np.flatnonzero(keep)
         if len(rows) == 0:
             break
-        body_model = model_of(_body_shape(view, doc, keep))
+        body_shape = _body_shape(view, doc, keep)
+        body_model = model_of(body_shape)
+        layout = body_shape in _LAYOUT_SHAPES
         if body_model.lexicon is not lexicon:
             lexicon = body_model.lexicon
             stats = sf.line_stats(doc, lexicon)
         kept_lines = doc.nonblank[rows]
-        positions = np.searchsorted(_body_rows(doc, kept_lines), kept_lines)
+        positions = _block_positions(np.searchsorted(_body_rows(doc, kept_lines), kept_lines), layout)
         budget -= len(rows)
         sub_prob, sub_aux = body_model.predict(stats.take(rows), positions)
         cut = body_model.cut_tail and _cut_tail(doc, int(rows[-1]))
@@ -648,7 +677,7 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
         sub_keep &= ~sub_aux["reader_comments"]
         sub_keep[-1] &= not cut
         keep[rows[~sub_keep]] = False
-        if not _cleanup(doc, stats, keep, reason, cache) and sub_keep.all():
+        if not _cleanup(doc, stats, keep, reason, cache, layout) and sub_keep.all():
             break
     body_rows, body = _render(doc, doc.nonblank[keep])
     head = " ".join(doc.stripped[title].split()) if title >= 0 else None

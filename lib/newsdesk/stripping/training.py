@@ -347,7 +347,9 @@ def fit_model(pages: list[Page], p1: list[np.ndarray], lex: dict, args: argparse
 def title_examples(page: Page, model: Model) -> tuple[np.ndarray, np.ndarray]:
     """Headline candidates of ``page`` under ``model`` (features x candidates) and their labels."""
     stats = sf.line_stats(page.doc, model.lexicon)
-    keep, prob, reason, aux = _decide(page.doc, stats, model)
+    # read as the shipped models were trained: lines at their own positions (every kit page has blank
+    # lines, so reading it as layout text written without them, as strip may, would change nothing)
+    keep, prob, reason, aux = _decide(page.doc, stats, model, layout=False)
     idx, feats = title_candidates(page.doc, keep, prob, reason, aux)
     labels = np.array([tuple(_WORD.findall(page.doc.stripped[i].lower())) == page.title for i in idx], bool)
     return feats, labels
