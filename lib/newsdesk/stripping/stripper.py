@@ -244,10 +244,9 @@ def _rule_reasons(doc: sf.Lines, stats: sf.LineStats) -> np.ndarray:
         if _CAPTION_TAIL_RE.search(s[-160:]) or _CAPTION_ANY_RE.search(s[:_PREFIX_CHARS]):
             out[i] = _R["caption"]
     marked = v[sf.STAT_ROW["clutter"]] > 0  # "copyright", "all rights reserved" ... or a "©"
-    at = doc.text.find("©")
-    while at >= 0:
-        marked[min(int(np.searchsorted(ends, at)), len(marked) - 1)] = True
-        at = doc.text.find("©", at + 1)
+    if "©" in doc.text:
+        cp = np.frombuffer(doc.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        marked[np.minimum(np.searchsorted(ends, np.flatnonzero(cp == ord("©"))), len(marked) - 1)] = True
     short = v[sf.STAT_ROW["n_words"]] <= _COPYRIGHT_MAX_WORDS
     for i in np.flatnonzero(marked & short & (out < 0)).tolist():
         if _COPYRIGHT_RE.search(doc.stripped[i][:_PREFIX_CHARS]):
