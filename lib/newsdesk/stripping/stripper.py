@@ -370,6 +370,41 @@ def _block_positions(positions: np.ndarray, layout: bool) -> np.ndarray:
     return positions
 
 
+_LEAD_MIN_WORDS = 15  # the lead paragraph kept back has at least this many words ...
+_LEAD_MIN_SCORE = 0.05  # ... and at least this score
+_LEAD_MAX_LINES = 3  # paragraphs kept back above the first kept one, at most
+
+
+def _keep_lead(
+    stats: sf.LineStats, keep: np.ndarray, prob: np.ndarray, reason: np.ndarray, title: int
+) -> None:
+    """Keep the article's first paragraphs that the model dropped for the chrome above them: the lines
+    just above the first kept prose line (at most :data:`_LEAD_MAX_LINES`, up to the first that is not
+    so) that are prose too (:data:`_LEAD_MIN_WORDS` words or more, starting upper case and ending a
+    sentence), hold no clutter phrase, were dropped by no rule and are not the headline. News pages
+    stack subscription prompts, bylines and share bars right above the lead; under such headers the
+    seeds' leads were dropped 4 times in 10, the paragraphs after them almost never."""
+    v = stats.values
+    words = v[sf.STAT_ROW["n_words"]]
+    ends = v[sf.STAT_ROW["ends_term"]] > 0
+    first = np.flatnonzero(keep & (words >= _PROSE_WORDS) & ends)
+    if len(first) == 0:
+        return
+    for lead in range(int(first[0]) - 1, max(int(first[0]) - 1 - _LEAD_MAX_LINES, -1), -1):
+        if not (
+            not keep[lead]
+            and lead != title
+            and reason[lead] < 0
+            and words[lead] >= _LEAD_MIN_WORDS
+            and ends[lead]
+            and v[sf.STAT_ROW["start_upper"], lead] > 0
+            and v[sf.STAT_ROW["clutter"], lead] == 0
+            and prob[lead] >= _LEAD_MIN_SCORE
+        ):
+            return
+        keep[lead] = True
+
+
 _CHROME_PHRASE_WORDS = 6  # a line of at most this many words, all inside clutter phrases, is chrome
 _PROSE_WORDS = 12  # a prose line has at least this many words and ends a sentence
 
@@ -644,6 +679,8 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
         reason[copies] = _R["duplicate-paragraph"]
         keep[title] = False
     _teasers(doc, stats, keep, reason)  # after the title: a headline under "Latest news" stays one
+    if view.shape == "lines":
+        _keep_lead(stats, keep, prob, reason, title)
     if view.shape == "blob":
         outside = _outside_article(keep, prob, stats.values[sf.STAT_ROW["n_words"]])
         keep[outside] = False
@@ -675,8 +712,13 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
         sub_keep = body_model.keep(sub_prob, sub_aux["n_words"]) & ~sub_aux["opens_comments"]
         sub_keep &= ~sub_aux["reader_comments"]
         sub_keep[-1] &= not cut
-        keep[rows[~sub_keep]] = False
-        if not _cleanup(doc, stats, keep, reason, cache, layout) and sub_keep.all():
+        dropped = rows[~sub_keep]
+        keep[dropped] = False
+        if body_shape == "lines" and len(dropped):  # the lead is kept back as strip(body) would
+            round_prob = np.zeros(len(keep))
+            round_prob[rows] = sub_prob
+            _keep_lead(stats, keep, round_prob, reason, title)
+        if not _cleanup(doc, stats, keep, reason, cache, layout) and keep[rows].all():
             break
     body_rows, body = _render(doc, doc.nonblank[keep])
     head = " ".join(doc.stripped[title].split()) if title >= 0 else None
