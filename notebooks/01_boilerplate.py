@@ -31,6 +31,9 @@
 #   (share bars, "Read more:" lines, captions); every dropped line gets a reason from a fixed list.
 #   A blob has no layout to tell the article from a sidebar, so its kept text that chrome cuts off
 #   from the article (teasers, a shop's blurbs after the footer) is dropped as `outside-article`.
+#   Chrome between paragraphs ("- Advertisement -", "Read more: ...") is set aside before the
+#   article is scored, the lead paragraph under a cluttered header is kept, a site's copyright line
+#   is dropped, and layout text written without blank lines is read as if each line were a block.
 # - A paragraph that repeats an earlier one (at least 8 words, 85% of its word triples seen before) is
 #   kept once; the copy is dropped as `duplicate-paragraph`. The bar is high because real articles
 #   repeat phrases on purpose (a standfirst echoed in the body).
