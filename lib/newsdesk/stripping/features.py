@@ -418,7 +418,7 @@ _STAT_NAMES = [
     "ends_term", "ends_colon", "ends_alnum", "start_upper", "start_lower", "start_digit", "start_bullet",
     "indented", "ellipsis", "n_clock", "n_stop", "n_date", "n_hint",
     *[f"fam_{f}" for f in _FAMILY_NAMES], *[f"fam0_{f}" for f in _FAMILY_NAMES], "rule0",
-    "comment_stamp", "comment_head", "clutter", "clutter_cover", "lex",
+    "comment_stamp", "comment_head", "clutter", "clutter_cover", "n_copyright_sign", "lex",
 ]
 STAT_ROW = {name: i for i, name in enumerate(_STAT_NAMES)}
 
@@ -470,6 +470,8 @@ def line_stats(doc: Lines, lexicon: Lexicon | None = None) -> LineStats:
     colon = colon[(colon > 0) & (colon + 1 < len(cp))]
     clock = colon[((cls[colon - 1] & _DIGIT) != 0) & ((cls[colon + 1] & _DIGIT) != 0)]
     out[19] = np.bincount(np.searchsorted(ends, clock), minlength=n + 1)[:n]
+    signs = np.flatnonzero(cp == 0xA9)  # "©"
+    out[STAT_ROW["n_copyright_sign"]] = np.bincount(np.searchsorted(ends, signs), minlength=n + 1)[:n]
 
     # ASCII word codes: stop words, dates, keyword families, lexicon (one reduceat over all tokens)
     codes, vid = _token_codes(_tokens(doc.text), lexicon)
@@ -552,7 +554,7 @@ def layout_features(stats: LineStats, positions: np.ndarray) -> tuple[np.ndarray
     safe_c = np.maximum(n_char, 1)
     safe_w = np.maximum(n_words, 1)
     short = n_words <= 3
-    prose = (n_words >= 12) & ends_term
+    prose = (n_words >= PROSE_MIN_WORDS) & ends_term
     headline = (n_words >= 4) & (n_words <= 20) & ~ends_term & (n_uwords >= 0.5 * n_words)
     header = (n_words <= 6) & ((fam["readmore"] + fam["comment"] + fam["share"]) > 0)
     chrome = v[23 : 23 + k - 1].sum(axis=0)  # every family but the last (calls to action)
@@ -677,6 +679,8 @@ def context_features(x: np.ndarray, prob: np.ndarray, aux: dict[str, np.ndarray]
     return out
 
 
+#: A prose line has at least this many words and ends a sentence.
+PROSE_MIN_WORDS = 12
 _NEIGHBOURED = (
     "log_words", "ends_term", "stop_frac", "title_frac", "short", "chrome_kw", "prose", "headline", "clutter",
 )

@@ -226,7 +226,6 @@ _PHONE_DIGITS = 9  # a line that is only a phone number has at least this many d
 def _rule_reasons(doc: sf.Lines, stats: sf.LineStats) -> np.ndarray:
     """Reason code of the rule matching each non-blank line, else -1."""
     out = np.full(len(doc.nonblank), -1, np.int64)
-    ends = doc.ends[doc.nonblank]
     v = stats.values
     n_digit = v[sf.STAT_ROW["n_digit"]]
     match = _PREFIX_RE.match
@@ -243,10 +242,8 @@ def _rule_reasons(doc: sf.Lines, stats: sf.LineStats) -> np.ndarray:
         s = doc.stripped[i]
         if _CAPTION_TAIL_RE.search(s[-160:]) or _CAPTION_ANY_RE.search(s[:_PREFIX_CHARS]):
             out[i] = _R["caption"]
-    marked = v[sf.STAT_ROW["clutter"]] > 0  # "copyright", "all rights reserved" ... or a "©"
-    if "©" in doc.text:
-        cp = np.frombuffer(doc.text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-        marked[np.minimum(np.searchsorted(ends, np.flatnonzero(cp == ord("©"))), len(marked) - 1)] = True
+    # "copyright", "all rights reserved" ... or a "©"
+    marked = (v[sf.STAT_ROW["clutter"]] > 0) | (v[sf.STAT_ROW["n_copyright_sign"]] > 0)
     short = v[sf.STAT_ROW["n_words"]] <= _COPYRIGHT_MAX_WORDS
     for i in np.flatnonzero(marked & short & (out < 0)).tolist():
         if _COPYRIGHT_RE.search(doc.stripped[i][:_PREFIX_CHARS]):
@@ -391,7 +388,7 @@ def _keep_lead(
     v = stats.values
     words = v[sf.STAT_ROW["n_words"]]
     ends = v[sf.STAT_ROW["ends_term"]] > 0
-    first = np.flatnonzero(keep & (words >= _PROSE_WORDS) & ends)
+    first = np.flatnonzero(keep & (words >= sf.PROSE_MIN_WORDS) & ends)
     if len(first) == 0:
         return
     for lead in range(int(first[0]) - 1, max(int(first[0]) - 1 - _LEAD_MAX_LINES, -1), -1):
@@ -410,7 +407,6 @@ def _keep_lead(
 
 
 _CHROME_PHRASE_WORDS = 6  # a line of at most this many words, all inside clutter phrases, is chrome
-_PROSE_WORDS = 12  # a prose line has at least this many words and ends a sentence
 
 
 def _inline_chrome(stats: sf.LineStats, reason: np.ndarray) -> np.ndarray:
@@ -425,7 +421,7 @@ def _inline_chrome(stats: sf.LineStats, reason: np.ndarray) -> np.ndarray:
     )
     if not chrome.any():
         return chrome
-    prose = (words >= _PROSE_WORDS) & (v[sf.STAT_ROW["ends_term"]] > 0) & ~chrome
+    prose = (words >= sf.PROSE_MIN_WORDS) & (v[sf.STAT_ROW["ends_term"]] > 0) & ~chrome
     n = len(words)
     idx = np.arange(n)
     # the nearest line that is not chrome before and after each line (-1 / n: none)
@@ -506,7 +502,7 @@ def _trailing_headlines(stats: sf.LineStats, keep: np.ndarray) -> np.ndarray:
     words = v[sf.STAT_ROW["n_words"]]
     ends_term = v[sf.STAT_ROW["ends_term"]] > 0
     kept = np.flatnonzero(keep)
-    prose = kept[(words[kept] >= 12) & ends_term[kept]]
+    prose = kept[(words[kept] >= sf.PROSE_MIN_WORDS) & ends_term[kept]]
     if len(prose) == 0:
         return out
     after = kept[kept > prose[-1]]
