@@ -310,8 +310,7 @@ def _cleanup(
     rows = np.flatnonzero(keep)
     if len(rows) == 0:
         return False
-    kept_lines = doc.nonblank[rows]
-    positions = _block_positions(np.searchsorted(_body_rows(doc, kept_lines), kept_lines), layout)
+    positions = _body_positions(doc, rows, layout)
     gap = np.diff(positions, prepend=-2) > 1
     alone = np.zeros(len(keep), bool)
     alone[rows] = gap & np.append(gap[1:], True)
@@ -365,6 +364,13 @@ def _block_positions(positions: np.ndarray, layout: bool) -> np.ndarray:
     if layout and int((np.diff(positions) > 1).sum()) <= _FEW_BLANKS * len(positions):
         return 2 * np.arange(len(positions))
     return positions
+
+
+def _body_positions(doc: sf.Lines, rows: np.ndarray, layout: bool) -> np.ndarray:
+    """Where the non-blank lines ``rows`` sit in the body they make (a blank line between paragraphs),
+    as the features read them (:func:`_block_positions`): what stripping that body again would see."""
+    kept_lines = doc.nonblank[rows]
+    return _block_positions(np.searchsorted(_body_rows(doc, kept_lines), kept_lines), layout)
 
 
 _LEAD_MIN_WORDS = 15  # the lead paragraph kept back has at least this many words ...
@@ -701,8 +707,7 @@ def strip_with_model(text: str, model: Model | Callable[[str], Model]) -> Stripp
         if body_model.lexicon is not lexicon:
             lexicon = body_model.lexicon
             stats = sf.line_stats(doc, lexicon)
-        kept_lines = doc.nonblank[rows]
-        positions = _block_positions(np.searchsorted(_body_rows(doc, kept_lines), kept_lines), layout)
+        positions = _body_positions(doc, rows, layout)
         budget -= len(rows)
         sub_prob, sub_aux = body_model.predict(stats.take(rows), positions)
         cut = body_model.cut_tail and _cut_tail(doc, int(rows[-1]))
